@@ -1,0 +1,225 @@
+/*
+ * patch.c: the pure patch function: a site record and a decision in,
+ * the site's new bytes (or a refusal with a reason) out.
+ *
+ * Every check runs before the first byte is written, and the bytes are
+ * computed in a scratch copy that goes to the caller's buffer whole, so a
+ * refused site is never half-written.  No libc: byte loops only, so the
+ * same file builds freestanding for the kernel and with sanitizers on
+ * the host.
+ */
+#include <pvops/ops.h>
+#include <pvops/patch.h>
+
+/* Intel SDM vol. 2B, NOP: "recommended multi-byte sequence" table. */
+const uint8_t pv_nops[PV_NOP_MAX + 1][PV_NOP_MAX] = {
+	[1] = { 0x90 },
+	[2] = { 0x66, 0x90 },
+	[3] = { 0x0f, 0x1f, 0x00 },
+	[4] = { 0x0f, 0x1f, 0x40, 0x00 },
+	[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	[6] = { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	[7] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	[9] = { 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+static const char *const pv_err_text[PV_ERR_COUNT] = {
+	[PV_OK] = "ok",
+	[PV_ERR_ARG] = "null argument",
+	[PV_ERR_OP] = "unknown op",
+	[PV_ERR_RECORD] = "malformed site record",
+	[PV_ERR_STALE] = "site bytes are not the recorded indirect call",
+	[PV_ERR_KIND] = "unknown decision kind",
+	[PV_ERR_DECISION] = "native decision without bytes",
+	[PV_ERR_RESULT] = "nop decision for an op that produces a result",
+	[PV_ERR_RETURNS] = "jump decision for an op that returns",
+	[PV_ERR_SHORT] = "site too short",
+	[PV_ERR_CLOBBER] = "clobbers incompatible",
+	[PV_ERR_REACH] = "target out of rel32 reach",
+	[PV_ERR_VERIFY] = "site does not hold the intended bytes",
+};
+
+const char *pv_patch_strerror(int err)
+{
+	if (err < 0 || err >= PV_ERR_COUNT)
+		return "unknown error";
+	return pv_err_text[err];
+}
+
+const char *pv_kind_name(int kind)
+{
+	switch (kind) {
+	case PV_NATIVE: return "inline";
+	case PV_CALL: return "call";
+	case PV_JUMP: return "jump";
+	case PV_NOP: return "nop";
+	}
+	return "?";
+}
+
+static void pv_copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	while (n--)
+		*dst++ = *src++;
+}
+
+void pv_nop_fill(uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = n > PV_NOP_MAX ? PV_NOP_MAX : n;
+
+		pv_copy(p, pv_nops[k], k);
+		p += k;
+		n -= k;
+	}
+}
+
+static uint32_t pv_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void pv_put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * The site must still be `call *disp32(%rip)` into the op's slot: the
+ * slot is addr + 6 + disp32, computed modulo 2^64 as the CPU does.
+ */
+int pv_site_unpatched(const uint8_t *p, const struct pv_site *site,
+		      uint64_t slot)
+{
+	int32_t disp;
+
+	if (!p || !site || site->len < PV_SITE_CALL_LEN)
+		return 0;
+	if (p[0] != PV_SITE_CALL_OP0 || p[1] != PV_SITE_CALL_OP1)
+		return 0;
+	disp = (int32_t)pv_get32(p + 2);
+	return site->addr + PV_SITE_CALL_LEN + (uint64_t)(int64_t)disp == slot;
+}
+
+/* A record is usable if its length, flags, clobbers and range are sane. */
+static int pv_record_ok(const struct pv_site *site)
+{
+	if (site->len < PV_SITE_MIN_LEN || site->len > PV_SITE_MAX_LEN)
+		return 0;
+	if ((site->flags & ~PV_SITE_FLAGS_KNOWN) || site->reserved)
+		return 0;
+	if (site->clobbers & PV_REG_RSP)
+		return 0;
+	return site->addr + site->len > site->addr;	/* no wrap past 2^64 */
+}
+
+/*
+ * rel32 from the end of a 5-byte e8/e9 at addr to target, if it fits.
+ * Modular arithmetic, like the CPU's rip + rel32.
+ */
+static int pv_rel32(uint64_t addr, uint64_t target, uint32_t *rel)
+{
+	int64_t d = (int64_t)(target - (addr + 5));
+
+	if (d < INT32_MIN || d > INT32_MAX)
+		return 0;
+	*rel = (uint32_t)d;
+	return 1;
+}
+
+/* Checks that depend on the decision; PV_OK if the bytes may be written. */
+static int pv_decision_ok(const struct pv_site *site,
+			  const struct pv_decision *d)
+{
+	const struct pv_op_info *op = pv_op_lookup(site->op);
+	uint32_t rel;
+
+	if (d->kind <= 0 || d->kind >= PV_KIND_COUNT)
+		return PV_ERR_KIND;
+	if (d->kind == PV_NATIVE && (!d->bytes || d->len == 0))
+		return PV_ERR_DECISION;
+	if (d->kind == PV_NOP && (op->flags & PV_OPF_RESULT))
+		return PV_ERR_RESULT;
+	if (d->kind == PV_JUMP && !(op->flags & PV_OPF_NORETURN))
+		return PV_ERR_RETURNS;
+	if (d->kind == PV_NATIVE && d->len > site->len)
+		return PV_ERR_SHORT;
+	if (d->kind != PV_NOP && (d->clobbers & ~site->clobbers))
+		return PV_ERR_CLOBBER;
+	if ((d->kind == PV_CALL || d->kind == PV_JUMP) &&
+	    !pv_rel32(site->addr, d->target, &rel))
+		return PV_ERR_REACH;
+	return PV_OK;
+}
+
+/* Lay out the decided bytes plus NOP padding in out[0..site->len). */
+static void pv_emit(uint8_t *out, const struct pv_site *site,
+		    const struct pv_decision *d)
+{
+	size_t used = 0;
+	uint32_t rel;
+
+	if (d->kind == PV_NATIVE) {
+		pv_copy(out, d->bytes, d->len);
+		used = d->len;
+	} else if (d->kind == PV_CALL || d->kind == PV_JUMP) {
+		pv_rel32(site->addr, d->target, &rel);
+		out[0] = d->kind == PV_CALL ? 0xe8 : 0xe9;
+		pv_put32(out + 1, rel);
+		used = 5;
+	}
+	pv_nop_fill(out + used, site->len - used);
+}
+
+static int pv_refuse(int err, const char **reason)
+{
+	if (reason)
+		*reason = pv_patch_strerror(err);
+	return err;
+}
+
+/*
+ * Validate the record, the site's current bytes and the decision, in
+ * that order, then write the new bytes.  The order makes the reported
+ * reason the most basic thing wrong.
+ */
+int pv_patch_site(uint8_t *buf, const struct pv_site *site,
+		  const struct pv_decision *d, uint64_t slot,
+		  const char **reason)
+{
+	uint8_t out[PV_SITE_MAX_LEN];
+	int err;
+
+	if (!buf || !site || !d)
+		return pv_refuse(PV_ERR_ARG, reason);
+	if (site->op >= PV_OP_COUNT)
+		return pv_refuse(PV_ERR_OP, reason);
+	if (!pv_record_ok(site))
+		return pv_refuse(PV_ERR_RECORD, reason);
+	if (!pv_site_unpatched(buf, site, slot))
+		return pv_refuse(PV_ERR_STALE, reason);
+	err = pv_decision_ok(site, d);
+	if (err != PV_OK)
+		return pv_refuse(err, reason);
+	pv_emit(out, site, d);
+	pv_copy(buf, out, site->len);
+	if (reason)
+		*reason = pv_patch_strerror(PV_OK);
+	return PV_OK;
+}
+
+int pv_site_check(const uint8_t *at, const uint8_t *intended, size_t len,
+		  const char **reason)
+{
+	if (!at || !intended)
+		return pv_refuse(PV_ERR_ARG, reason);
+	for (size_t i = 0; i < len; i++)
+		if (at[i] != intended[i])
+			return pv_refuse(PV_ERR_VERIFY, reason);
+	if (reason)
+		*reason = pv_patch_strerror(PV_OK);
+	return PV_OK;
+}

@@ -1,0 +1,36 @@
+# pvops/pvops.mk: the pvops layer's kernel sources, host tools and tests.
+#
+# The pure core (patcher, op table, report, native templates) goes into
+# the kernel through KERNEL_SRCS and into host programs as is; the kernel
+# build needs -Ipvops/include -Inative/include.
+
+PVOPS_CORE   := pvops/patch.c pvops/opinfo.c pvops/report.c native/templates.c
+PVOPS_HDRS   := $(wildcard pvops/include/pvops/*.h native/include/native/templates.h) \
+		pvops/elfsites.h
+PVOPS_HOST_CFLAGS := -Inative/include -Ipvops
+
+KERNEL_SRCS += $(PVOPS_CORE)
+
+# build/pvops/pvreport: the patch report of a kernel ELF, without booting.
+$(BUILD)/pvops/pvreport: pvops/pvreport.c pvops/elfsites.c $(PVOPS_CORE) $(PVOPS_HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(PVOPS_HOST_CFLAGS) -o $@ \
+		pvops/pvreport.c pvops/elfsites.c $(PVOPS_CORE)
+
+# build/pvops/nopdump: writes pv_nop_fill() output, for the objdump check.
+$(BUILD)/pvops/nopdump: tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c $(PVOPS_HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c
+
+ALL += $(BUILD)/pvops/pvreport $(BUILD)/pvops/nopdump
+
+$(eval $(call unit_test,patch,tests/unit/test_patch.c tests/unit/native_insns.S $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
+$(eval $(call unit_test,report,tests/unit/test_report.c pvops/elfsites.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
+$(BUILD)/tests/patch $(BUILD)/tests/patch-san $(BUILD)/tests/report $(BUILD)/tests/report-san: $(PVOPS_HDRS)
+
+# Script suites: NOP padding decoded by objdump; pvreport on a linked ELF.
+SUITES += pvops-nops pvops-pvreport
+SUITE_pvops-nops := tests/pvops/nops-objdump.sh $(BUILD)/pvops/nopdump
+SUITE_pvops-pvreport := tests/pvops/pvreport-elf.sh $(BUILD)/pvops/pvreport
