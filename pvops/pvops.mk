@@ -1,15 +1,16 @@
 # pvops/pvops.mk: the pvops layer's kernel sources, host tools and tests.
 #
 # The pure core (patcher, op table, report, native templates) goes into
-# the kernel through KERNEL_SRCS and into host programs as is; the kernel
-# build needs -Ipvops/include -Inative/include.
+# the paravirtualized kernel build only (KERNEL_PV_EXTRA: the
+# never-paravirtualized baseline has no patcher) and into host programs
+# as is; the kernel build needs -Ipvops/include -Inative/include.
 
 PVOPS_CORE   := pvops/patch.c pvops/opinfo.c pvops/report.c native/templates.c
 PVOPS_HDRS   := $(wildcard pvops/include/pvops/*.h native/include/native/templates.h) \
 		pvops/elfsites.h
 PVOPS_HOST_CFLAGS := -Inative/include -Ipvops
 
-KERNEL_SRCS += $(PVOPS_CORE)
+KERNEL_PV_EXTRA += $(PVOPS_CORE)
 
 # build/pvops/pvreport: the patch report of a kernel ELF, without booting.
 $(BUILD)/pvops/pvreport: pvops/pvreport.c pvops/elfsites.c $(PVOPS_CORE) $(PVOPS_HDRS)
