@@ -1,12 +1,75 @@
-# vmi-rom/vmi-rom.mk: the ROM ABI's host side -- the validator's unit tests,
-# romtool, and $(call vmi_rom,...) which backends use to build ROM images.
+# vmi-rom/vmi-rom.mk: the ROM ABI's host side -- romtool, the validator's
+# unit tests, the romtool suite, and $(call vmi_rom,...) with which every
+# backend builds its ROM image.
 #
-# Backend fragments (backends/*/*.mk) are included before this one, so they
-# start with "include vmi-rom/vmi-rom.mk"; the guard makes the second
-# inclusion by the root Makefile a no-op.
+# Backend fragments (backends/*/*.mk) sort before this file, so they start
+# with "include vmi-rom/vmi-rom.mk"; the guard makes the root Makefile's
+# own inclusion of it a no-op.
 ifndef VMI_ROM_MK
 VMI_ROM_MK := 1
 
+ROMTOOL     := $(BUILD)/vmi-rom/romtool
+ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_build.c vmi-rom/validate.c
+VMI_ROM_CC  ?= $(HOSTCC)
+VMI_ROM_LD  ?= ld
+VMI_ROMS    :=
+
+# ROM code: 64-bit, position-independent, freestanding; no SSE, no red
+# zone, ENDBR64 at every entry, no GOT (hidden visibility), no calls to
+# memset/memcpy that gcc might invent, no unwind tables.
+VMI_ROM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -m64 -fPIE \
+	-ffreestanding -fno-builtin -nostdlib -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fcf-protection=branch -fvisibility=hidden \
+	-fno-common -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-jump-tables -fno-tree-loop-distribute-patterns -Ivmi-rom/include
+
+$(ROMTOOL): $(ROMTOOL_SRC) vmi-rom/romtool.h vmi-rom/validate.h vmi-rom/include/vmi_abi.h
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(ROMTOOL_SRC)
+ALL += $(ROMTOOL)
+
+# $(call vmi_rom_obj,NAME,SRC): where one ROM source's object goes.
+vmi_rom_obj = $(BUILD)/backends/$(1)/$(basename $(notdir $(2))).o
+
+# $(call vmi_rom_src,NAME,SRC,EXTRA_CFLAGS): compile one ROM source.
+define vmi_rom_src
+$(call vmi_rom_obj,$(1),$(2)): $(2) $$(wildcard vmi-rom/include/*.h $(dir $(2))*.h)
+	$$(call say,ROMCC,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(VMI_ROM_CC) $$(VMI_ROM_CFLAGS) $(3) -c -o $$@ $(2)
+endef
+
+# $(call vmi_rom,NAME,SOURCES[,EXTRA_CFLAGS]): build build/backends/NAME.rom
+# from C and .S SOURCES plus vmi-rom/rom_query.c (a weak default query
+# entry answering from the static call table): compile each with
+# VMI_ROM_CFLAGS, combine with "ld -r", lay out with "romtool build".
+# Use from a fragment as $(eval $(call vmi_rom,...)).  Source basenames
+# must be unique within one ROM.
+define vmi_rom
+$(foreach s,$(2) vmi-rom/rom_query.c,$(eval $(call vmi_rom_src,$(1),$(s),$(3))))
+$(BUILD)/backends/$(1).o: $(foreach s,$(2) vmi-rom/rom_query.c,$(call vmi_rom_obj,$(1),$(s)))
+	$$(call say,LD,$$@)
+	$$(Q)$$(VMI_ROM_LD) -r -o $$@ $$^
+$(BUILD)/backends/$(1).rom: $(BUILD)/backends/$(1).o $(ROMTOOL)
+	$$(call say,ROMTOOL,$$@)
+	$$(Q)$(ROMTOOL) build -o $$@ $$<
+ALL += $(BUILD)/backends/$(1).rom
+VMI_ROMS += $(BUILD)/backends/$(1).rom
+endef
+
 $(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c))
+
+# romtool on every ROM we build (must pass) and on crafted bad images and
+# objects (each must fail with its message).  "=" so that VMI_ROMS holds
+# every backend's ROM by the time the suite list is written.
+ROMTOOL_CRAFT := $(BUILD)/tests/romtool_craft
+$(ROMTOOL_CRAFT): tests/unit/test_romtool_craft.c vmi-rom/validate.c vmi-rom/validate.h vmi-rom/include/vmi_abi.h
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/unit/test_romtool_craft.c vmi-rom/validate.c
+ALL += $(ROMTOOL_CRAFT)
+SUITES += romtool
+SUITE_romtool = tests/unit/test_romtool.sh $(ROMTOOL) $(ROMTOOL_CRAFT) $(VMI_ROMS)
 
 endif # VMI_ROM_MK

@@ -392,9 +392,11 @@ enum vmi_err {
 #define VMI_ROM_CLOBBERS(name, mask) VMI_ROM_ABS_(vmi_rom_clobbers_##name, mask)
 #define VMI_ROM_FEATURES(mask) VMI_ROM_ABS_(vmi_rom_features, mask)
 #define VMI_ROM_VERSION(n) VMI_ROM_ABS_(vmi_rom_version, n)
-extern const uint8_t __vmi_rom_image[];
-extern const struct vmi_rom_header __vmi_rom_header;
-extern uint8_t __vmi_rom_data[];
+/* Hidden, so PIE code reaches them RIP-relatively, never through a GOT. */
+#define VMI_ROM_LOCAL __attribute__((visibility("hidden")))
+extern const uint8_t __vmi_rom_image[] VMI_ROM_LOCAL;         /* byte 0 */
+extern const struct vmi_rom_header __vmi_rom_header VMI_ROM_LOCAL;
+extern uint8_t __vmi_rom_data[] VMI_ROM_LOCAL;  /* the data area */
 #endif
 
 #endif /* VMI_ABI_H */
