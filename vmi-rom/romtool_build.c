@@ -393,6 +393,13 @@ static int entry(const struct obj *o, const char *name, bool required,
 	}
 	if (s->st_shndx >= o->nsec || o->secs[s->st_shndx].kind != SK_CODE)
 		return fail("%s is not in an executable section", name);
+	const Elf64_Shdr *sec = &o->sh[s->st_shndx];
+	const uint8_t *p = o->buf + sec->sh_offset + s->st_value;
+	if (s->st_value > sec->sh_size || sec->sh_size - s->st_value < 4 ||
+	    p[0] != VMI_ENDBR64_0 || p[1] != VMI_ENDBR64_1 ||
+	    p[2] != VMI_ENDBR64_2 || p[3] != VMI_ENDBR64_3)
+		return fail("entry %s does not start with ENDBR64 (compile with "
+		            "-fcf-protection=branch, or write endbr64)", name);
 	*off = (uint32_t)(o->secs[s->st_shndx].off + s->st_value);
 	return 1;
 }

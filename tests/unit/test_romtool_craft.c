@@ -1,0 +1,148 @@
+/*
+ * test_romtool_craft.c: makes bad ROM images from a good one for the romtool
+ * suite (test_romtool.sh).
+ *
+ *   romtool_craft GOOD.rom OUTDIR
+ *
+ * writes OUTDIR/<case>.rom for each case and prints "<case>|<text>" lines:
+ * "romtool check" must fail on the file and print <text>.  Every case but
+ * bad-checksum and truncated fixes the checksum, so the intended rule is
+ * the one that trips.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../vmi-rom/validate.h"
+
+static uint8_t good[VMI_OPTROM_MAX_UNITS * VMI_OPTROM_UNIT];
+static uint8_t img[sizeof(good)];
+static size_t len;
+static struct vmi_rom_info info;
+static const char *outdir;
+
+static void put32(uint32_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		img[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+#define HDR(f) (VMI_HDR_OFFSET + (uint32_t)offsetof(struct vmi_rom_header, f))
+
+static void fix_sum(void)
+{
+	img[len - 1] = 0;
+	img[len - 1] = (uint8_t)(0x100 - vmi_sum8(img, len));
+}
+
+/* Write img[0..n) as OUTDIR/name.rom and announce the expected text. */
+static void emit(const char *name, size_t n, const char *expect)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.rom", outdir, name);
+	FILE *fp = fopen(path, "wb");
+	if (!fp || fwrite(img, 1, n, fp) != n || fclose(fp) != 0) {
+		fprintf(stderr, "romtool_craft: cannot write %s\n", path);
+		exit(1);
+	}
+	printf("%s|%s\n", name, expect);
+}
+
+static void fresh(void)
+{
+	memcpy(img, good, len);
+}
+
+/* A header field changed, checksum fixed. */
+static void field(const char *name, uint32_t off, uint32_t v, const char *expect)
+{
+	fresh();
+	put32(off, v);
+	fix_sum();
+	emit(name, len, expect);
+}
+
+/* The first call answered CALL, or -1. */
+static int first_call(void)
+{
+	for (uint32_t c = 0; c < info.calls_known; c++) {
+		struct vmi_reloc r;
+		vmi_table_reloc(good, &info, c, &r);
+		if (r.type == VMI_RELOC_CALL)
+			return (int)c;
+	}
+	return -1;
+}
+
+static void craft_calls(void)
+{
+	int c = first_call();
+	char expect[128];
+
+	if (c >= 0) {
+		uint32_t e = info.hdr.calls_offset + (uint32_t)c * 8;
+		fresh();
+		img[e + 2] |= 1u << VMI_RSP;   /* no call may clobber rsp */
+		fix_sum();
+		snprintf(expect, sizeof(expect), "call %d (%s): %s", c,
+		         vmi_call_desc((uint32_t)c)->name,
+		         vmi_status_str(VMI_ST_RELOC_CLOBBERS));
+		emit("bad-clobbers", len, expect);
+	}
+	fresh();
+	img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8] = VMI_RELOC_NOP;
+	fix_sum();
+	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
+}
+
+static void craft(void)
+{
+	fresh();
+	img[info.hdr.code_start] ^= 0x5A;
+	emit("bad-checksum", len, vmi_status_str(VMI_ST_CHECKSUM));
+	fresh();
+	emit("truncated", len - VMI_OPTROM_UNIT / 2, vmi_status_str(VMI_ST_TRUNCATED));
+	fresh(); img[0] = 0; fix_sum();
+	emit("bad-signature", len, vmi_status_str(VMI_ST_SIGNATURE));
+	fresh(); img[VMI_HDR_OFFSET] = 'X'; fix_sum();
+	emit("bad-abi-signature", len, vmi_status_str(VMI_ST_ABI_SIGNATURE));
+	fresh(); img[HDR(abi_major)] = VMI_ABI_MAJOR + 1; fix_sum();
+	emit("major-mismatch", len, vmi_status_str(VMI_ST_ABI_MAJOR));
+	field("calls-out-of-bounds", HDR(calls_offset), (uint32_t)len,
+	      vmi_status_str(VMI_ST_CALLS_BOUNDS));
+	field("overlapping-tables", HDR(code_start), info.hdr.calls_offset,
+	      vmi_status_str(VMI_ST_OVERLAP));
+	field("overflowing-length", HDR(license_len), 0xFFFFFFFFu,
+	      vmi_status_str(VMI_ST_LICENSE_BOUNDS));
+	field("entry-outside-code", HDR(init_offset), info.hdr.code_end,
+	      vmi_status_str(VMI_ST_INIT_OUTSIDE));
+	field("missing-license", HDR(license_len), 0,
+	      vmi_status_str(VMI_ST_LICENSE_MISSING));
+	fresh(); img[3] = 0x90; fix_sum();
+	emit("no-retf", len, "16-bit init entry at offset 3 is not retf");
+	craft_calls();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: romtool_craft GOOD.rom OUTDIR\n");
+		return 2;
+	}
+	outdir = argv[2];
+	FILE *fp = fopen(argv[1], "rb");
+	if (!fp) {
+		fprintf(stderr, "romtool_craft: cannot open %s\n", argv[1]);
+		return 1;
+	}
+	len = fread(good, 1, sizeof(good), fp);
+	fclose(fp);
+	enum vmi_status st = vmi_validate(good, len, &info);
+	if (st != VMI_ST_OK || len != info.image_len) {
+		fprintf(stderr, "romtool_craft: %s is not a valid ROM: %s\n",
+		        argv[1], vmi_status_str(st));
+		return 1;
+	}
+	craft();
+	return 0;
+}
