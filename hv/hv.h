@@ -1,0 +1,116 @@
+/* hv.h: the reference hypervisor's shared state and the entry points of
+ * each of its parts (one file per object: vm, vcpu, cpuid, uart, hcall,
+ * stats, timer, rom).  One VM with one vCPU per process. */
+#ifndef HV_H
+#define HV_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/kvm.h>
+
+#include "gmem.h"
+
+#define HV_VERSION "0.1"
+
+/* hv's own exit statuses are even, so they never collide with a guest's
+ * (c << 1) | 1 status from the exit port.  See hv/hv.md. */
+enum hv_status {
+	HV_EXIT_USAGE    = 2,   /* bad command line or configuration */
+	HV_EXIT_IMAGE    = 4,   /* the kernel, a module or the ROM refused */
+	HV_EXIT_CRASH    = 6,   /* triple fault, failed entry, KVM internal error */
+	HV_EXIT_TIMEOUT  = 8,   /* --timeout wall-clock limit reached */
+	HV_EXIT_GUEST    = 10,  /* guest misbehaviour: bad hypercall etc. */
+	HV_EXIT_INTERNAL = 12,  /* hv itself failed: KVM ioctl, memory */
+};
+
+/* Fixed I/O ports of hv itself (hypercall ports of backends come later). */
+#define HV_PORT_STATS    0x00f0  /* write: select a counter; read: its value */
+#define HV_PORT_EXIT     0x00f4  /* isa-debug-exit: status (c << 1) | 1 */
+#define HV_PORT_HCALL    0x00f8  /* 32-bit out: hypercall, number in eax */
+#define HV_PORT_DELAY    0x0080  /* POST / io delay: ignored */
+#define HV_PORT_COM1     0x03f8
+
+#define HV_MAX_MODULES   16
+
+struct hv_module_opt {
+	const char *file;
+	const char *string;
+};
+
+struct hv_opts {
+	uint64_t mem;               /* -m: bytes of guest RAM */
+	const char *kernel;
+	const char *rom;            /* --rom FILE or NULL */
+	const char *backend;        /* "none" */
+	char *cmdline;              /* words after "--", joined by spaces */
+	struct hv_module_opt mod[HV_MAX_MODULES];
+	unsigned nmod;
+	double timeout;             /* seconds, 0 = none */
+	int stats, trace;
+};
+
+#define HV_NREASON 64
+#define HV_HCALL_MAX 0x200       /* hypercall numbers 0 .. 0x1ff */
+
+struct hv_stats {
+	uint64_t total;                     /* every exit from KVM_RUN */
+	uint64_t reason[HV_NREASON];        /* by KVM_EXIT_* */
+	uint64_t *port;                     /* 65536 counters, by I/O port */
+	uint64_t hcall[HV_HCALL_MAX];       /* by hypercall number */
+	uint64_t hcall_bad;                 /* unknown numbers */
+	uint64_t mmio_read, mmio_write, rom_write;
+	uint32_t select;                    /* counter chosen through 0xf0 */
+};
+
+struct hv {
+	struct hv_opts opt;
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+	struct gmem gm;             /* guest RAM, 0 .. size-1 */
+	uint8_t *hole;              /* backing of the read-only 0xA0000-0xFFFFF */
+	uint32_t entry, info_gpa;
+	int ended, status;
+	int dump;                   /* register dump after the reason */
+	char reason[256];
+	struct hv_stats stats;
+};
+
+/* Stop the guest: first call wins; status is one of enum hv_status or a
+ * guest exit status, reason a one-line explanation ("" for none). */
+void hv_end(struct hv *hv, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* vm.c */
+int vm__init(struct hv *hv);
+/* vcpu.c */
+int vcpu__init(struct hv *hv);
+int vcpu__run(struct hv *hv);
+void vcpu__dump(struct hv *hv);
+int vcpu__get_regs(struct hv *hv, struct kvm_regs *r);
+int vcpu__set_regs(struct hv *hv, const struct kvm_regs *r);
+/* cpuid.c */
+int cpuid__init(struct hv *hv);
+/* uart.c */
+void uart__init(struct hv *hv);
+void uart__flush(void);
+/* devices.c */
+void devices__init(struct hv *hv);
+/* stats.c */
+int stats__init(struct hv *hv);
+void stats__exit(struct hv *hv, unsigned reason);
+void stats__print(struct hv *hv);
+uint64_t stats__read(struct hv *hv, uint32_t selector);
+const char *stats__reason_name(unsigned reason);
+/* timer.c */
+int timer__start(struct hv *hv);
+int timer__expired(void);
+/* rom.c */
+int rom__check(const uint8_t *buf, size_t len, char *msg, size_t msglen);
+int rom__load(struct hv *hv, const char *file);
+/* loader.c */
+int loader__boot_image(struct hv *hv);
+void *hv_read_file(const char *file, size_t max, size_t *len, char *msg,
+		   size_t msglen);
+
+#endif

@@ -1,0 +1,25 @@
+# hv/hv.mk: the reference hypervisor build/hv/hv (and build/hv/hv-san
+# with ASan+UBSan for the hostile-guest runs), its unit tests, the test
+# guests in tests/hvguests/ and their suites.
+
+HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
+           hv/gmem.c hv/hcall.c hv/devices.c hv/uart.c hv/stats.c \
+           hv/timer.c hv/rom.c
+HV_HDRS := $(wildcard hv/*.h)
+
+$(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HV_SRCS) -lm
+
+$(BUILD)/hv/hv-san: $(HV_SRCS) $(HV_HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(HV_SRCS) -lm
+
+ALL += $(BUILD)/hv/hv $(BUILD)/hv/hv-san
+
+$(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.c))
+$(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
+
+include tests/hvguests/hvguests.mk

@@ -1,0 +1,271 @@
+/* main.c: hv's command line and its start-up, in boot order.
+ *
+ *   hv [options] KERNEL [-- kernel command line]
+ *
+ * See hv/hv.md for every option and exit status. */
+#include "hcall.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static struct hv the_hv;
+
+static const char hv_usage[] =
+"usage: hv [options] KERNEL [-- kernel command line]\n"
+"Boot a Multiboot v1 KERNEL (ELF32, or any image with the address fields)\n"
+"in a KVM virtual machine.\n"
+"  -m, --memory SIZE     guest RAM, e.g. 64M, 1G, 65536K (default 64M;\n"
+"                        a bare number is MiB; 2M to 3G, 4 KiB multiple)\n"
+"      --rom FILE        option ROM placed read-only at 0xC0000\n"
+"                        (0x55AA, 512-byte multiple, at most 128 KiB)\n"
+"      --backend NAME    none (default); xenlike, vmwarelike: not yet\n"
+"      --module FILE[,STRING]  a Multiboot module (repeatable, up to 16)\n"
+"      --timeout SECONDS stop the guest after this wall time (status 8)\n"
+"      --stats           print exit counts to stderr when the guest ends\n"
+"      --trace           print one line per exit to stderr\n"
+"  -h, --help            this text\n"
+"      --version         hv's version\n"
+"Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
+"2 usage, 4 bad image, 6 guest crashed, 8 timeout, 10 guest misbehaved,\n"
+"12 hv internal error.\n";
+
+/* First reason wins: a crash found while reporting a timeout, say, must
+ * not overwrite the first explanation. */
+void hv_end(struct hv *hv, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (hv->ended)
+		return;
+	hv->ended = 1;
+	hv->status = status;
+	va_start(ap, fmt);
+	vsnprintf(hv->reason, sizeof(hv->reason), fmt, ap);
+	va_end(ap);
+}
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hv: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'hv --help'.\n", stderr);
+	return HV_EXIT_USAGE;
+}
+
+/* SIZE: a number with an optional K, M or G suffix (bare = MiB, as QEMU's
+ * -m).  Refuses overflow, junk, and sizes hv cannot give a guest. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t mult = 1ull << 20, v;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		switch (*end == 0 ? 0 : (*end | 0x20)) {
+		case 'k': mult = 1ull << 10; break;
+		case 'm': mult = 1ull << 20; break;
+		case 'g': mult = 1ull << 30; break;
+		default: return -1;
+		}
+		if (end[1] && strcasecmp(end + 1, "ib") && strcasecmp(end + 1, "b"))
+			return -1;
+	}
+	if (v > GMEM_MAX_SIZE / mult)
+		return -1;
+	v *= mult;
+	if (v < GMEM_MIN_SIZE || v % 4096)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *out)
+{
+	char *end;
+	double t;
+
+	errno = 0;
+	t = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(t) || t <= 0 || t > 86400)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* FILE[,STRING]: the module's command line follows the first comma. */
+static int parse_module(struct hv_opts *o, char *arg)
+{
+	char *comma = strchr(arg, ',');
+
+	if (o->nmod == HV_MAX_MODULES)
+		return usage_error("--module: at most %d modules", HV_MAX_MODULES);
+	if (comma)
+		*comma = '\0';
+	if (*arg == '\0')
+		return usage_error("--module: empty file name");
+	o->mod[o->nmod].file = arg;
+	o->mod[o->nmod++].string = comma ? comma + 1 : NULL;
+	return 0;
+}
+
+static int parse_backend(struct hv_opts *o, const char *b)
+{
+	if (strcmp(b, "none") == 0) {
+		o->backend = b;
+		return 0;
+	}
+	if (strcmp(b, "xenlike") == 0 || strcmp(b, "vmwarelike") == 0)
+		return usage_error("--backend %s: not yet implemented", b);
+	return usage_error("--backend %s: unknown (xenlike, vmwarelike or none)", b);
+}
+
+/* Everything after the first "--" is the kernel's command line, joined
+ * by spaces; it is cut off before getopt sees it. */
+static char *join_cmdline(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = calloc(1, n);
+	for (int i = 0; s && i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
+       OPT_TRACE, OPT_VERSION };
+
+static const struct option hv_longopts[] = {
+	{ "memory", required_argument, NULL, 'm' },
+	{ "rom", required_argument, NULL, OPT_ROM },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "module", required_argument, NULL, OPT_MODULE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ 0 }
+};
+
+/* One option; returns 0, a usage status, or -1 for "done, exit 0". */
+static int parse_one(struct hv_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case 'm':
+		if (parse_size(arg, &o->mem))
+			return usage_error("--memory %s: want 2M to 3G in 4 KiB steps", arg);
+		return 0;
+	case OPT_ROM: o->rom = arg; return 0;
+	case OPT_BACKEND: return parse_backend(o, arg);
+	case OPT_MODULE: return parse_module(o, arg);
+	case OPT_TIMEOUT:
+		if (parse_timeout(arg, &o->timeout))
+			return usage_error("--timeout %s: want seconds, above 0, at most 86400", arg);
+		return 0;
+	case OPT_STATS: o->stats = 1; return 0;
+	case OPT_TRACE: o->trace = 1; return 0;
+	case 'h': fputs(hv_usage, stdout); return -1;
+	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
+	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */
+	}
+}
+
+static int parse_args(struct hv_opts *o, int argc, char **argv)
+{
+	int nopt = argc, c, rc;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			nopt = i;
+			break;
+		}
+	o->mem = 64ull << 20;
+	o->backend = "none";
+	o->cmdline = join_cmdline(nopt < argc ? argc - nopt - 1 : 0,
+				  argv + nopt + 1);
+	if (o->cmdline == NULL)
+		return HV_EXIT_INTERNAL;
+	while ((c = getopt_long(nopt, argv, "m:h", hv_longopts, NULL)) != -1)
+		if ((rc = parse_one(o, c, optarg)) != 0)
+			return rc;
+	if (optind >= nopt)
+		return usage_error("no KERNEL given");
+	if (optind + 1 < nopt)
+		return usage_error("unexpected argument '%s' (kernel arguments go after --)",
+				   argv[optind + 1]);
+	o->kernel = argv[optind];
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Report how the guest ended: the reason line, the stats, the status. */
+static int hv_finish(struct hv *hv, double t0)
+{
+	uart__flush();
+	fflush(stdout);
+	if (hv->reason[0])
+		fprintf(stderr, "hv: %s\n", hv->reason);
+	if (hv->dump)
+		vcpu__dump(hv);
+	if (hv->opt.stats) {
+		stats__print(hv);
+		fprintf(stderr, "hv: stats: %.3f ms from start to exit, status %d\n",
+			now_ms() - t0, hv->status);
+	}
+	return hv->status;
+}
+
+int main(int argc, char **argv)
+{
+	struct hv *hv = &the_hv;
+	double t0 = now_ms();
+	int rc = parse_args(&hv->opt, argc, argv);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (stats__init(hv))                /* exit counters */
+		return HV_EXIT_INTERNAL;
+	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, memory */
+		return HV_EXIT_INTERNAL;
+	if (hv->opt.rom && rom__load(hv, hv->opt.rom))  /* ROM at 0xC0000 */
+		return HV_EXIT_IMAGE;
+	if (loader__boot_image(hv))         /* kernel, modules, Multiboot info */
+		return HV_EXIT_IMAGE;
+	hcall__init(hv);                    /* hypercall port and table */
+	devices__init(hv);                  /* exit, io-delay, stats ports */
+	uart__init(hv);                     /* COM1 */
+	if (vcpu__init(hv))                 /* CPUID, Multiboot entry state */
+		return HV_EXIT_INTERNAL;
+	if (timer__start(hv))               /* --timeout */
+		return HV_EXIT_INTERNAL;
+	vcpu__run(hv);                      /* until exit, crash or timeout */
+	return hv_finish(hv, t0);
+}

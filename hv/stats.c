@@ -1,0 +1,96 @@
+/* stats.c: exit counters, for --stats at the end and for the guest to
+ * read back while it runs (port 0xf0 or hypercall hv.stats).
+ *
+ * Selectors (32 bits, written to port 0xf0 or passed in arg0):
+ *   0x00000000          all exits so far (including the one reading)
+ *   0x0001RRRR          exits with KVM exit reason RRRR (KVM_EXIT_IO = 2,
+ *                       KVM_EXIT_MMIO = 6, KVM_EXIT_INTR = 10, ...)
+ *   0x0002PPPP          port-I/O exits on port PPPP
+ *   0x0003NNNN          hypercalls with number NNNN
+ *   0x00040000          unknown hypercall numbers
+ *   0x00040001/2/3      MMIO reads, MMIO writes, writes to the ROM window
+ *   anything else       reads as all ones */
+#include "hcall.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const stats_reason_name[] = {
+	[KVM_EXIT_UNKNOWN] = "unknown", [KVM_EXIT_EXCEPTION] = "exception",
+	[KVM_EXIT_IO] = "io", [KVM_EXIT_HYPERCALL] = "hypercall",
+	[KVM_EXIT_DEBUG] = "debug", [KVM_EXIT_HLT] = "hlt",
+	[KVM_EXIT_MMIO] = "mmio", [KVM_EXIT_IRQ_WINDOW_OPEN] = "irq_window",
+	[KVM_EXIT_SHUTDOWN] = "shutdown", [KVM_EXIT_FAIL_ENTRY] = "fail_entry",
+	[KVM_EXIT_INTR] = "intr", [KVM_EXIT_SET_TPR] = "set_tpr",
+	[KVM_EXIT_TPR_ACCESS] = "tpr_access",
+	[KVM_EXIT_INTERNAL_ERROR] = "internal_error",
+	[KVM_EXIT_SYSTEM_EVENT] = "system_event",
+};
+
+const char *stats__reason_name(unsigned r)
+{
+	if (r < sizeof(stats_reason_name) / sizeof(stats_reason_name[0]) &&
+	    stats_reason_name[r])
+		return stats_reason_name[r];
+	return "other";
+}
+
+int stats__init(struct hv *hv)
+{
+	hv->stats.port = calloc(0x10000, sizeof(uint64_t));
+	return hv->stats.port ? 0 : -1;
+}
+
+void stats__exit(struct hv *hv, unsigned reason)
+{
+	hv->stats.total++;
+	hv->stats.reason[reason < HV_NREASON ? reason : 0]++;
+}
+
+uint64_t stats__read(struct hv *hv, uint32_t sel)
+{
+	const struct hv_stats *s = &hv->stats;
+	uint32_t lo = sel & 0xffff;
+
+	switch (sel >> 16) {
+	case 0: return lo == 0 ? s->total : UINT64_MAX;
+	case 1: return lo < HV_NREASON ? s->reason[lo] : UINT64_MAX;
+	case 2: return s->port[lo];
+	case 3: return lo < HV_HCALL_MAX ? s->hcall[lo] : UINT64_MAX;
+	case 4:
+		switch (lo) {
+		case 0: return s->hcall_bad;
+		case 1: return s->mmio_read;
+		case 2: return s->mmio_write;
+		case 3: return s->rom_write;
+		}
+	}
+	return UINT64_MAX;
+}
+
+/* The summary --stats prints on stderr when the guest has ended. */
+void stats__print(struct hv *hv)
+{
+	const struct hv_stats *s = &hv->stats;
+
+	fprintf(stderr, "hv: stats: %" PRIu64 " exits\n", s->total);
+	for (unsigned r = 0; r < HV_NREASON; r++)
+		if (s->reason[r])
+			fprintf(stderr, "hv: stats:   reason %-14s %10" PRIu64 "\n",
+				stats__reason_name(r), s->reason[r]);
+	for (unsigned p = 0; p < 0x10000; p++)
+		if (s->port[p])
+			fprintf(stderr, "hv: stats:   port %#06x %-10s %10" PRIu64 "\n",
+				p, hv_port_name((uint16_t)p), s->port[p]);
+	for (unsigned n = 0; n < HV_HCALL_MAX; n++)
+		if (s->hcall[n])
+			fprintf(stderr, "hv: stats:   hcall %#05x %-12s %10" PRIu64 "\n",
+				n, hv_hcall_name(n), s->hcall[n]);
+	if (s->hcall_bad)
+		fprintf(stderr, "hv: stats:   hcall unknown %21" PRIu64 "\n", s->hcall_bad);
+	if (s->mmio_read || s->mmio_write)
+		fprintf(stderr, "hv: stats:   mmio reads %" PRIu64 " writes %" PRIu64
+			" (rom window %" PRIu64 ")\n",
+			s->mmio_read, s->mmio_write, s->rom_write);
+}

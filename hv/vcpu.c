@@ -1,0 +1,294 @@
+/* vcpu.c: the one vCPU: its Multiboot start state, the run loop and
+ * what hv does with every exit.  The guest is hostile from the first
+ * instruction: every exit reason has an answer, none of them crashes hv. */
+#include "hcall.h"
+#include "mboot.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+
+int vcpu__get_regs(struct hv *hv, struct kvm_regs *r)
+{
+	if (ioctl(hv->vcpu, KVM_GET_REGS, r) == 0)
+		return 0;
+	hv_end(hv, HV_EXIT_INTERNAL, "KVM_GET_REGS: %s", strerror(errno));
+	return -1;
+}
+
+int vcpu__set_regs(struct hv *hv, const struct kvm_regs *r)
+{
+	if (ioctl(hv->vcpu, KVM_SET_REGS, r) == 0)
+		return 0;
+	hv_end(hv, HV_EXIT_INTERNAL, "KVM_SET_REGS: %s", strerror(errno));
+	return -1;
+}
+
+static struct kvm_segment vcpu_flat(uint16_t sel, uint8_t type)
+{
+	return (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+	};
+}
+
+/* Multiboot's machine state: protected mode, paging off, flat 4 GiB code
+ * and data segments, EAX magic, EBX info, EFLAGS 0x2 (interrupts off).
+ * The GDT those selectors come from is written to MB_GDT_GPA so a kernel
+ * that reloads a segment before its own lgdt still finds them. */
+static int vcpu_boot_state(struct hv *hv)
+{
+	static const uint64_t gdt[3] = { 0, 0x00cf9a000000ffffull,
+					 0x00cf92000000ffffull };
+	struct kvm_sregs s;
+	struct kvm_regs r = { 0 };
+
+	memcpy(gmem_range(&hv->gm, MB_GDT_GPA, sizeof(gdt)), gdt, sizeof(gdt));
+	if (ioctl(hv->vcpu, KVM_GET_SREGS, &s) < 0)
+		return -1;
+	s.cs = vcpu_flat(SEL_CODE, 0xb);
+	s.ds = s.es = s.fs = s.gs = s.ss = vcpu_flat(SEL_DATA, 0x3);
+	s.gdt.base = MB_GDT_GPA;
+	s.gdt.limit = sizeof(gdt) - 1;
+	s.idt.base = 0;
+	s.idt.limit = 0;
+	s.cr0 = 0x11;                           /* PE | ET */
+	s.cr3 = s.cr4 = s.efer = 0;
+	if (ioctl(hv->vcpu, KVM_SET_SREGS, &s) < 0)
+		return -1;
+	r.rflags = 0x2;
+	r.rip = hv->entry;
+	r.rax = MB_BOOT_MAGIC;
+	r.rbx = hv->info_gpa;
+	return ioctl(hv->vcpu, KVM_SET_REGS, &r);
+}
+
+int vcpu__init(struct hv *hv)
+{
+	int sz;
+
+	hv->vcpu = ioctl(hv->vm, KVM_CREATE_VCPU, 0);
+	sz = ioctl(hv->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (hv->vcpu < 0 || sz < (int)sizeof(struct kvm_run)) {
+		fprintf(stderr, "hv: KVM_CREATE_VCPU: %s\n", strerror(errno));
+		return -1;
+	}
+	hv->run_size = (size_t)sz;
+	hv->run = mmap(NULL, hv->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       hv->vcpu, 0);
+	if (hv->run == MAP_FAILED) {
+		fprintf(stderr, "hv: mmap kvm_run: %s\n", strerror(errno));
+		return -1;
+	}
+	if (cpuid__init(hv))
+		return -1;
+	if (vcpu_boot_state(hv)) {
+		fprintf(stderr, "hv: vCPU registers: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void vcpu_dump_seg(const char *n, const struct kvm_segment *s)
+{
+	fprintf(stderr, "hv:   %-3s sel %04x base %016llx limit %08x type %x "
+		"p%u dpl%u db%u s%u l%u g%u\n", n, s->selector,
+		(unsigned long long)s->base, s->limit, s->type, s->present,
+		s->dpl, s->db, s->s, s->l, s->g);
+}
+
+/* The register dump for a crashed guest, on stderr. */
+void vcpu__dump(struct hv *hv)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(hv->vcpu, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(hv->vcpu, KVM_GET_SREGS, &s) < 0) {
+		fprintf(stderr, "hv: register dump failed: %s\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr,
+		"hv: registers:\n"
+		"hv:   rip %016llx rsp %016llx rflags %08llx\n"
+		"hv:   rax %016llx rbx %016llx rcx %016llx\n"
+		"hv:   rdx %016llx rsi %016llx rdi %016llx\n"
+		"hv:   rbp %016llx r8  %016llx r9  %016llx\n"
+		"hv:   r10 %016llx r11 %016llx r12 %016llx\n"
+		"hv:   r13 %016llx r14 %016llx r15 %016llx\n"
+		"hv:   cr0 %016llx cr2 %016llx cr3 %016llx\n"
+		"hv:   cr4 %016llx efer %016llx\n",
+		r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi,
+		r.rdi, r.rbp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14,
+		r.r15, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	vcpu_dump_seg("cs", &s.cs);
+	vcpu_dump_seg("ss", &s.ss);
+	vcpu_dump_seg("ds", &s.ds);
+	vcpu_dump_seg("tr", &s.tr);
+	fprintf(stderr, "hv:   gdt %016llx/%04x idt %016llx/%04x\n",
+		(unsigned long long)s.gdt.base, s.gdt.limit,
+		(unsigned long long)s.idt.base, s.idt.limit);
+}
+
+/* Port I/O: each element of a rep string access goes to the dispatcher
+ * on its own; the data lives in the kvm_run page at data_offset. */
+static void vcpu_io(struct hv *hv)
+{
+	struct kvm_run *run = hv->run;
+	uint8_t *p = (uint8_t *)run + run->io.data_offset;
+	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+
+	hv->stats.port[run->io.port]++;
+	if (run->io.data_offset > hv->run_size ||
+	    bytes > hv->run_size - run->io.data_offset ||
+	    (run->io.size != 1 && run->io.size != 2 && run->io.size != 4)) {
+		hv_end(hv, HV_EXIT_INTERNAL, "KVM gave a malformed I/O exit");
+		return;
+	}
+	for (uint32_t i = 0; i < run->io.count && !hv->ended; i++) {
+		struct hv_io io = { .port = run->io.port, .size = run->io.size,
+				    .out = run->io.direction == KVM_EXIT_IO_OUT };
+		if (io.out)
+			memcpy(&io.val, p, io.size);
+		hcall__io(hv, &io);
+		if (!io.out)
+			memcpy(p, &io.val, io.size);
+		p += io.size;
+	}
+}
+
+/* MMIO reaches hv only for addresses with no RAM behind them or for
+ * writes to the read-only window: reads float high, writes are dropped. */
+static void vcpu_mmio(struct hv *hv)
+{
+	struct kvm_run *run = hv->run;
+	uint64_t a = run->mmio.phys_addr;
+
+	if (!run->mmio.is_write) {
+		hv->stats.mmio_read++;
+		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		return;
+	}
+	hv->stats.mmio_write++;
+	if (a >= GMEM_HOLE_START && a < GMEM_HOLE_END)
+		hv->stats.rom_write++;
+}
+
+static void vcpu_trace(struct hv *hv)
+{
+	struct kvm_run *run = hv->run;
+	uint32_t v = 0;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		memcpy(&v, (uint8_t *)run + run->io.data_offset,
+		       run->io.direction == KVM_EXIT_IO_OUT ? run->io.size : 0);
+		fprintf(stderr, "hv: exit %" PRIu64 " io %s port %#x (%s) size %u count %u data %#x\n",
+			hv->stats.total, run->io.direction ? "out" : "in",
+			run->io.port, hv_port_name(run->io.port), run->io.size,
+			run->io.count, v);
+		break;
+	case KVM_EXIT_MMIO:
+		fprintf(stderr, "hv: exit %" PRIu64 " mmio %s %#llx len %u\n",
+			hv->stats.total, run->mmio.is_write ? "write" : "read",
+			(unsigned long long)run->mmio.phys_addr, run->mmio.len);
+		break;
+	default:
+		fprintf(stderr, "hv: exit %" PRIu64 " %s (%u)\n", hv->stats.total,
+			stats__reason_name(run->exit_reason), run->exit_reason);
+	}
+}
+
+/* KVM_INTERNAL_ERROR_*: where this KVM's instruction emulator gave up;
+ * an undeliverable exception (a triple fault in the making) shows as
+ * "emulation failed" on these machines. */
+static const char *vcpu_suberror(unsigned e)
+{
+	switch (e) {
+	case KVM_INTERNAL_ERROR_EMULATION: return "instruction emulation failed";
+	case KVM_INTERNAL_ERROR_SIMUL_EX: return "exception while delivering an exception";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV: return "event delivery failed";
+	default: return "other";
+	}
+}
+
+/* Exits that end the guest as crashed, each with its reason; the
+ * register dump follows the reason line (hv->dump). */
+static void vcpu_crash(struct hv *hv)
+{
+	struct kvm_run *run = hv->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_SHUTDOWN:
+		hv_end(hv, HV_EXIT_CRASH, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN)");
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		hv_end(hv, HV_EXIT_CRASH, "guest crashed: VM entry failed, reason %#llx",
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		hv_end(hv, HV_EXIT_CRASH, "guest crashed: KVM internal error %u (%s)",
+		       run->internal.suberror, vcpu_suberror(run->internal.suberror));
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		hv_end(hv, HV_EXIT_CRASH, "guest crashed: system event %u (reset or power-off)",
+		       run->system_event.type);
+		break;
+	default:
+		hv_end(hv, HV_EXIT_CRASH, "guest crashed: unexpected exit reason %u (%s)",
+		       run->exit_reason, stats__reason_name(run->exit_reason));
+	}
+	hv->dump = 1;
+}
+
+static void vcpu_exit(struct hv *hv)
+{
+	switch (hv->run->exit_reason) {
+	case KVM_EXIT_IO:
+		vcpu_io(hv);
+		break;
+	case KVM_EXIT_MMIO:
+		vcpu_mmio(hv);
+		break;
+	case KVM_EXIT_HLT:
+		/* Only without the in-kernel LAPIC; wait for the timeout. */
+		usleep(1000);
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	default:
+		vcpu_crash(hv);
+	}
+}
+
+/* Run until the guest exits, crashes, misbehaves or times out. */
+int vcpu__run(struct hv *hv)
+{
+	while (!hv->ended) {
+		int rc = ioctl(hv->vcpu, KVM_RUN, 0);
+
+		if (rc < 0 && errno != EINTR && errno != EAGAIN) {
+			hv_end(hv, HV_EXIT_INTERNAL, "KVM_RUN: %s", strerror(errno));
+			break;
+		}
+		if (rc < 0)
+			hv->run->exit_reason = KVM_EXIT_INTR;
+		stats__exit(hv, hv->run->exit_reason);
+		if (hv->opt.trace)
+			vcpu_trace(hv);
+		if (timer__expired()) {
+			hv_end(hv, HV_EXIT_TIMEOUT, "timeout: guest still running after %g s",
+			       hv->opt.timeout);
+			break;
+		}
+		vcpu_exit(hv);
+	}
+	return hv->status;
+}
