@@ -82,6 +82,7 @@ void hv_end(struct hv *hv, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* vm.c */
+int vm__alloc(struct hv *hv);
 int vm__init(struct hv *hv);
 /* vcpu.c */
 int vcpu__init(struct hv *hv);

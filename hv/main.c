@@ -253,12 +253,14 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (stats__init(hv))                /* exit counters */
 		return HV_EXIT_INTERNAL;
-	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, memory */
+	if (vm__alloc(hv))                  /* guest RAM and ROM window */
 		return HV_EXIT_INTERNAL;
 	if (hv->opt.rom && rom__load(hv, hv->opt.rom))  /* ROM at 0xC0000 */
 		return HV_EXIT_IMAGE;
 	if (loader__boot_image(hv))         /* kernel, modules, Multiboot info */
 		return HV_EXIT_IMAGE;
+	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, slots */
+		return HV_EXIT_INTERNAL;
 	hcall__init(hv);                    /* hypercall port and table */
 	devices__init(hv);                  /* exit, io-delay, stats ports */
 	uart__init(hv);                     /* COM1 */

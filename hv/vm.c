@@ -62,8 +62,9 @@ static int vm_slot(struct hv *hv, unsigned slot, uint64_t gpa, uint64_t size,
 
 /* Guest RAM is reserved, not committed (MAP_NORESERVE): only the pages
  * the loader and the guest touch cost host memory.  The read-only window
- * reads as 0xff (an empty ISA bus) except where a ROM lies. */
-static int vm_memory(struct hv *hv)
+ * reads as 0xff (an empty ISA bus) except where a ROM lies.  Allocated
+ * before KVM is touched, so a bad kernel or ROM is refused first. */
+int vm__alloc(struct hv *hv)
 {
 	uint64_t size = hv->opt.mem, win = GMEM_HOLE_END - GMEM_HOLE_START;
 
@@ -77,6 +78,14 @@ static int vm_memory(struct hv *hv)
 	}
 	hv->gm.size = size;
 	memset(hv->hole, 0xff, win);
+	return 0;
+}
+
+/* The slots listed at the top of this file. */
+static int vm_memory(struct hv *hv)
+{
+	uint64_t size = hv->gm.size, win = GMEM_HOLE_END - GMEM_HOLE_START;
+
 	if (vm_slot(hv, 0, 0, GMEM_HOLE_START, hv->gm.ram, 0) ||
 	    vm_slot(hv, 1, GMEM_HOLE_START, win, hv->hole, KVM_MEM_READONLY) ||
 	    vm_slot(hv, 2, GMEM_HOLE_END, size - GMEM_HOLE_END,

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# run.sh: boots hv's test guests, one case per boot, and prints TAP.
+#
+#   tests/hvguests/run.sh mini|hostile|cli HV
+#
+# Each case gives hv's exit status and the patterns its stdout and
+# stderr must match (the guest's verdict, hv's one-line reason).  When
+# HV is a sanitizer build (name ends in -san), stderr must also be free
+# of sanitizer reports.  Without a usable /dev/kvm, the guest suites
+# report one skipped test.  Run from the top of the tree.
+set -u
+
+SUITE=${1:?usage: run.sh mini|hostile|cli HV}
+HV=${2:?usage: run.sh mini|hostile|cli HV}
+G=build/hvguests
+MINI=$G/mini/mini.elf
+AOUT=$G/mini/mini-aout.bin
+HOST=$G/hostile/hostile.elf
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+N=0
+
+kvm_usable() {
+	[ -c /dev/kvm ] || { echo "not present"; return 1; }
+	( exec 3<>/dev/kvm ) 2>/dev/null || { echo "cannot open read/write"; return 1; }
+}
+
+# check NAME STATUS STDOUT_RE STDERR_RE -- HV-ARGS...
+check() {
+	local name=$1 want=$2 out_re=$3 err_re=$4 st why=""
+	shift 5
+	N=$((N + 1))
+	timeout 60 "$HV" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	st=$?
+	if [ "$st" != "$want" ]; then
+		why="status $st, want $want"
+	elif [ -n "$out_re" ] && ! grep -Eq -- "$out_re" "$TMP/out"; then
+		why="stdout lacks /$out_re/"
+	elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" "$TMP/err"; then
+		why="stderr lacks /$err_re/"
+	elif grep -Eq 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' "$TMP/err"; then
+		why="sanitizer report"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok $N $name"
+	else
+		echo "not ok $N $name # $why"
+		sed 's/^/#   out: /' "$TMP/out" | tail -5
+		sed 's/^/#   err: /' "$TMP/err" | tail -8
+	fi
+}
+
+suite_mini() {
+	echo "1..7"
+	check mini-elf 33 "^mini: cmdline 'hello from hv'$" "" -- \
+		"$MINI" -- hello from hv
+	check mini-aout 33 "^mini: PASS" "" -- "$AOUT" -- aout kludge
+	check mini-memory 33 "mem_upper 0x00003c00 KiB" "" -- -m 16M "$MINI"
+	check mini-modules 33 "module 'modarg x' 0x0000000c bytes" "" -- \
+		--module "$TMP/m0,modarg x" --module "$TMP/m1" "$MINI"
+	check mini-fail-seen 35 "^mini: FAIL asked to" "" -- "$MINI" -- fail
+	check mini-stats 33 "" "hv: stats: .*reason io" -- --stats "$MINI"
+	check mini-trace 33 "" "hv: exit [0-9]+ io out port 0xf4" -- --trace "$MINI"
+}
+
+suite_hostile() {
+	local T="--timeout 10"
+	echo "1..22"
+	check ok 33 "^hostile: ok PASS" "" -- $T "$HOST" -- ok
+	check cpuid 33 "^hostile: cpuid PASS" "" -- $T "$HOST" -- cpuid
+	check io 33 "^hostile: io PASS" "" -- $T "$HOST" -- io
+	check mmio 33 "^hostile: mmio PASS" "" -- $T "$HOST" -- mmio
+	check rom-write 33 "^hostile: rom PASS" "" -- $T --rom "$TMP/rom" "$HOST" -- rom
+	check stats-port 33 "^hostile: stats PASS" "" -- $T "$HOST" -- stats
+	check port-garbage 33 "^hostile: garbage PASS" "" -- $T "$HOST" -- garbage
+	check exit-8bit 33 "" "" -- $T "$HOST" -- exit8
+	check bench 33 "^hostile: bench PASS" "" -- $T "$HOST" -- bench 200
+	check hc-unknown 10 "" "^hv: unknown hypercall 0x1ff" -- $T "$HOST" -- hc-unknown
+	check hc-garbage 10 "" "^hv: unknown hypercall" -- $T "$HOST" -- hc-garbage
+	check hc-byte 10 "" "^hv: hypercall port 0xf8: 1-byte out" -- $T "$HOST" -- hc-byte
+	check hc-in 10 "" "^hv: hypercall port 0xf8: 4-byte in" -- $T "$HOST" -- hc-in
+	check hc-badptr 10 "" "^hv: hypercall puts: guest range 0xf0000000\+0x10 is not guest RAM" -- \
+		$T "$HOST" -- hc-badptr
+	check hc-rom-hole 10 "" "^hv: hypercall puts: guest range 0xc0000\+0x10 is not" -- \
+		$T "$HOST" -- hc-hole
+	check hc-ram-edge 10 "" "^hv: hypercall puts: guest range 0x3fffff8\+0x10 is not" -- \
+		$T "$HOST" -- hc-edge
+	check hc-oversize 10 "" "^hv: hypercall puts: length 0x100000 over the limit" -- \
+		$T "$HOST" -- hc-oversize
+	check triple-fault 6 "" "^hv: guest crashed: .*" -- $T "$HOST" -- triple
+	check crash-dump 6 "" "^hv:   rip [0-9a-f]{16}" -- $T "$HOST" -- triple
+	check spin-timeout 8 "" "^hv: timeout: guest still running after 0.3 s" -- \
+		--timeout 0.3 "$HOST" -- spin
+	check halt-timeout 8 "" "^hv: timeout: guest still running after 0.3 s" -- \
+		--timeout 0.3 "$HOST" -- halt
+	check unknown-case 37 "unknown case" "" -- $T "$HOST" -- no-such-case
+}
+
+suite_cli() {
+	echo "1..18"
+	check help 0 "^usage: hv" "" -- --help
+	check version 0 "^hv [0-9]" "" -- --version
+	check no-kernel 2 "" "no KERNEL given" --
+	check unknown-flag 2 "" "unrecognized option" -- --frobnicate "$MINI"
+	check extra-arg 2 "" "unexpected argument 'x'" -- "$MINI" x
+	check memory-huge 2 "" "^hv: --memory 1T" -- -m 1T "$MINI"
+	check memory-tiny 2 "" "^hv: --memory 1M" -- --memory 1M "$MINI"
+	check memory-junk 2 "" "^hv: --memory 64Q" -- -m 64Q "$MINI"
+	check timeout-junk 2 "" "^hv: --timeout abc" -- --timeout abc "$MINI"
+	check backend-later 2 "" "xenlike: not yet implemented" -- --backend xenlike "$MINI"
+	check backend-unknown 2 "" "foo: unknown" -- --backend foo "$MINI"
+	check kernel-missing 4 "" "No such file" -- "$TMP/none"
+	check kernel-not-mb 4 "" "no Multiboot header" -- tests/hvguests/run.sh
+	check kernel-elf64 4 "" "ELF64 image without Multiboot address fields" -- "$TMP/mini64.elf"
+	check rom-size 4 "" "multiple of 512" -- --rom "$TMP/rom700" "$MINI"
+	check rom-big 4 "" "over the 131072 bytes" -- --rom "$TMP/rombig" "$MINI"
+	check rom-signature 4 "" "no 0x55AA" -- --rom "$TMP/romsig" "$MINI"
+	check module-missing 4 "" "^hv: module $TMP/none:" -- --module "$TMP/none" "$MINI"
+}
+
+# Inputs the cases use.
+printf 'module zero\n' >"$TMP/m0"
+printf 'M' >"$TMP/m1"
+{ printf '\x55\xaa\x01'; head -c 509 /dev/zero; } >"$TMP/rom"
+head -c 700 "$TMP/rom" >"$TMP/rom700" 2>/dev/null; head -c 188 /dev/zero >>"$TMP/rom700"
+{ cat "$TMP/rom"; head -c $((256 * 1024 - 512)) /dev/zero; } >"$TMP/rombig"
+head -c 512 /dev/zero >"$TMP/romsig"
+objcopy -O elf64-x86-64 "$MINI" "$TMP/mini64.elf" 2>/dev/null
+
+if [ ! -x "$HV" ]; then
+	echo "1..1"; echo "not ok 1 hv # $HV not built"; exit 1
+fi
+case $SUITE in
+mini|hostile)
+	if ! why=$(kvm_usable); then
+		echo "1..1"; echo "ok 1 hv # SKIP /dev/kvm: $why"; exit 0
+	fi
+	"suite_$SUITE" ;;
+cli) suite_cli ;;
+*) echo "run.sh: unknown suite $SUITE" >&2; exit 2 ;;
+esac
