@@ -365,6 +365,10 @@ enum vmi_err {
 	VMI_E_COUNT     = 9   /* number of codes above, for tables */
 };
 
+/* The two 64-bit entries, as the guest calls them (rom_va + offset). */
+typedef int64_t (*vmi_init_fn)(const struct vmi_init_args *args);
+typedef int64_t (*vmi_query_fn)(uint32_t call, struct vmi_reloc *out);
+
 /* ---- ROM-build helpers (GNU C, used by backend sources only) ------------ */
 /*
  * romtool reads these from the backend's object:
