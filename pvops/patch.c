@@ -160,7 +160,7 @@ static void pv_emit(uint8_t *out, const struct pv_site *site,
 		    const struct pv_decision *d)
 {
 	size_t used = 0;
-	uint32_t rel;
+	uint32_t rel = 0;	/* set by pv_rel32; checked in pv_check_decision */
 
 	if (d->kind == PV_NATIVE) {
 		pv_copy(out, d->bytes, d->len);

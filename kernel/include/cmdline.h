@@ -1,0 +1,31 @@
+/*
+ * cmdline.h: the kernel command line as options.  Parsing is a pure
+ * function (cmdline.c), unit-tested on the host.
+ */
+#ifndef CMDLINE_H
+#define CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pv_mode { PVMODE_PATCH, PVMODE_NOPATCH };
+
+#define KOPT_STR 64
+
+struct kopts {
+	bool test;			/* run the self-tests, then exit */
+	bool bench;			/* run the benchmarks, then exit */
+	bool quiet;			/* no boot log */
+	bool pv_verbose;		/* full patch table at boot */
+	bool rom_off;			/* ignore any hypervisor ROM */
+	enum pv_mode pv_mode;
+	char test_filter[KOPT_STR];	/* test=NAME: only cases starting so */
+	char bench_filter[KOPT_STR];	/* bench=NAME */
+};
+
+/* Called once per word the parser does not take; msg says why. */
+typedef void (*cmdline_warn_fn)(const char *word, size_t len, const char *msg);
+
+int cmdline_parse(const char *s, struct kopts *o, cmdline_warn_fn warn);
+
+#endif

@@ -1,0 +1,93 @@
+# kernel.mk: the guest kernel, in two builds of the same sources:
+#
+#   build/kernel        the bootable Multiboot image (paravirtualized:
+#                       call sites patched at boot)
+#   build/kernel.elf    the same, as linked (ELF64, for objdump and gdb)
+#   build/kernel.sym    its symbol map; build/kernel.lst its disassembly
+#   build/kernel-nopv*  the never-paravirtualized baseline (CONFIG_PV_NONE)
+#
+# The boot image is the linked kernel as one flat block wrapped in an
+# ELF32 file, with Multiboot address fields, so QEMU (which refuses
+# ELF64), GRUB, hv and any Multiboot v1 loader take it.
+
+NEWLIB       := $(BUILD)/newlib/x86_64-elf
+NEWLIB_STAMP := $(BUILD)/newlib/.done
+SYSINC       := $(BUILD)/sysinc
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mno-avx \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-toplevel-reorder -Wall -Wextra -Werror -Wno-unused-parameter \
+	-nostdinc -isystem $(NEWLIB)/include -isystem $(SYSINC) \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-Ikernel/include -Inative/include -Ipvops/include -Ivmi-rom/include
+KERNEL_ASFLAGS := -Ikernel/include -Inative/include -isystem $(SYSINC) \
+	-Wa,-I,$(BUILD)/user -Wa,--noexecstack
+
+# Sources of both builds.
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S kernel/boot/*.S kernel/tests/*.c) \
+	kernel/user/progs.S native/uart.c native/time.c native/power.c
+# Only the paravirtualized build has op tables, a patcher and ROM support.
+KERNEL_PV_SRCS = native/native.c native/thunks.S pvops/apply.c $(KERNEL_PV_EXTRA)
+
+USER_PROGS := hello fault pingpong
+USER_BINS  := $(patsubst %,$(BUILD)/user/%.bin,$(USER_PROGS))
+USER_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-fno-stack-protector -fcf-protection=none -nostdlib -Wall -Wextra -Werror \
+	-Wa,--noexecstack
+.SECONDARY: $(USER_BINS)
+
+$(BUILD)/user/%.bin: kernel/user/%.c kernel/user/crt0.S kernel/user/ulib.h kernel/user/user.ld kernel/include/syscalls.h
+	$(call say,USER,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -static -Wl,-T,kernel/user/user.ld -Wl,--build-id=none \
+		-o $(@:.bin=.elf) kernel/user/crt0.S $<
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+
+$(SYSINC)/multiboot/multiboot.h: /usr/include/multiboot/multiboot.h
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+KERNEL_DEPS_ALL := $(NEWLIB_STAMP) $(SYSINC)/multiboot/multiboot.h
+
+$(NEWLIB_STAMP):
+	$(Q)scripts/build-newlib.sh
+
+# $(call kernel_variant,NAME,EXTRA_CFLAGS,EXTRA_SRCS_VAR)
+define kernel_variant
+$(1)_OBJS = $$(patsubst %,$(BUILD)/obj/$(1)/%.o,$$(KERNEL_SRCS) $$($(3)))
+
+$(BUILD)/obj/$(1)/%.c.o: %.c $$(KERNEL_DEPS_ALL)
+	$$(call say,CC,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/obj/$(1)/%.S.o: %.S $$(KERNEL_DEPS_ALL) $$(USER_BINS)
+	$$(call say,AS,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(KERNEL_ASFLAGS) $(2) -D__ASSEMBLER__ -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/$(1).elf: $$$$($(1)_OBJS) kernel/kernel.ld
+	$$(call say,LD,$$@)
+	$$(Q)ld -nostdlib -z noexecstack -z max-page-size=4096 -T kernel/kernel.ld \
+		-Map=$(BUILD)/$(1).map -o $$@ $$($(1)_OBJS) \
+		--start-group $(NEWLIB)/lib/libc.a --end-group
+	$$(Q)nm -n $$@ > $(BUILD)/$(1).sym
+	$$(Q)objdump -d --no-show-raw-insn $$@ > $(BUILD)/$(1).lst
+
+$(BUILD)/$(1): $(BUILD)/$(1).elf kernel/wrap.ld kernel/mkimage.sh
+	$$(call say,IMAGE,$$@)
+	$$(Q)kernel/mkimage.sh $$< $$@
+
+-include $$(patsubst %.o,%.d,$$(filter %.o,$$($(1)_OBJS)))
+ALL += $(BUILD)/$(1)
+endef
+
+.SECONDEXPANSION:
+$(eval $(call kernel_variant,kernel,,KERNEL_PV_SRCS))
+$(eval $(call kernel_variant,kernel-nopv,-DCONFIG_PV_NONE,NO_EXTRA_SRCS))
+
+# Host unit tests of the kernel's pure code.
+$(eval $(call unit_test,cmdline,tests/unit/test_cmdline.c kernel/cmdline.c,-Ikernel/include))
+$(eval $(call unit_test,memmap,tests/unit/test_memmap.c kernel/memmap.c,-Ikernel/include))
+$(eval $(call unit_test,pgtable,tests/unit/test_pgtable.c,-Ikernel/include))

@@ -1,0 +1,78 @@
+/*
+ * main.c: the boot sequence, one step a line, and the ways out.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include "kernel.h"
+#include "mboot.h"
+#include "mm.h"
+#include "pic.h"
+#include "sched.h"
+#include "trap.h"
+#include "ktest.h"
+#include <pvops/pvops.h>
+
+void nat_time_init(void);
+int nat_time_calibrated(void);
+void pv_early_init(void);
+void pv_boot(void);
+void demo_run(void);
+
+struct kopts kopts;
+
+static void option_warn(const char *w, size_t n, const char *why)
+{
+	printf("cmdline: ignoring '%.*s': %s\n", (int)n, w, why);
+}
+
+void boot_main(uint32_t magic, uint64_t info_pa)
+{
+	pv_early_init();		/* op table: native until bound */
+	console_init();			/* 16550 console, newlib stdout */
+	mboot_read(magic, info_pa);	/* copy cmdline, memory map */
+	cmdline_parse(boot_info.cmdline, &kopts, option_warn);
+	klog("pvkernel: booted by %s, cmdline '%s'\n",
+	     boot_info.loader[0] ? boot_info.loader : "an unnamed loader", boot_info.cmdline);
+	cpu_init();			/* GDT, TSS, IDT, syscall MSRs */
+	pmm_init(&boot_info.mem);	/* page frames from the memory map */
+	vm_init();			/* own 4-level tables, 4 KiB pages */
+	pv_boot();			/* find a hypervisor ROM, patch sites */
+	nat_time_init();		/* TSC against the PIT */
+	if (!nat_time_calibrated())
+		klog("time: PIT calibration failed; assuming a 1 GHz TSC\n");
+	pic_init();			/* 8259s at vectors 32-47 */
+	sched_init();			/* boot thread, idle thread */
+	timer_init();			/* first one-shot alarm */
+	pv_irq_enable();		/* first time interrupts are on */
+
+	if (kopts.test)
+		kexit(ktest_run(kopts.test_filter) ? EXIT_PASS : EXIT_FAIL);
+	demo_run();
+	kexit(EXIT_PASS);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	pv_irq_disable();
+	printf("PANIC: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	uint64_t rbp;
+	__asm__ volatile("mov %%rbp, %0" : "=r"(rbp));
+	printf("  rip %#018llx (caller of panic)\n", (unsigned long long)__builtin_return_address(0));
+	printf("backtrace:\n");
+	for (int d = 0; d < 16 && rbp >= KERNEL_VMA && !(rbp & 7); d++) {
+		printf("  #%d %#018llx\n", d, (unsigned long long)((uint64_t *)rbp)[1]);
+		rbp = ((uint64_t *)rbp)[0];
+	}
+	kexit(EXIT_PANIC);
+}
+
+void kexit(uint32_t code)
+{
+	fflush(stdout);
+	pv_shutdown(code);
+}

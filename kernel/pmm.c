@@ -1,0 +1,85 @@
+/*
+ * pmm.c: the physical page-frame allocator.
+ *
+ * One bit per 4 KiB frame of the direct-mapped first GiB (32 KiB of
+ * bitmap); a set bit is a free frame.  Allocation scans 64 frames at a
+ * time from a moving hint, so the common case is one word.  Interrupts
+ * are off inside, since threads preempt each other.
+ */
+#include <string.h>
+#include "kernel.h"
+#include "mm.h"
+#include <pvops/pvops.h>
+
+#define NFRAMES (DIRECT_MAP_SIZE / PAGE_SIZE)
+
+static uint64_t free_bits[NFRAMES / 64];
+static uint64_t nfree;
+uint64_t pmm_top;			/* end of the highest usable range */
+static size_t hint;
+
+static void frame_set_free(uint64_t f, bool is_free)
+{
+	uint64_t bit = 1ULL << (f % 64);
+	if (is_free)
+		free_bits[f / 64] |= bit;
+	else
+		free_bits[f / 64] &= ~bit;
+}
+
+void pmm_init(const struct memmap *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		if (m->r[i].end > pmm_top)
+			pmm_top = m->r[i].end;
+		for (uint64_t pa = m->r[i].start; pa < m->r[i].end; pa += PAGE_SIZE) {
+			frame_set_free(pa / PAGE_SIZE, true);
+			nfree++;
+		}
+	}
+	klog("pmm: %llu free frames (%llu KiB)\n", (unsigned long long)nfree,
+	     (unsigned long long)nfree * 4);
+}
+
+static uint64_t take_frame(void)
+{
+	for (size_t n = 0; n < ARRAY_SIZE(free_bits); n++) {
+		size_t w = (hint + n) % ARRAY_SIZE(free_bits);
+		if (free_bits[w]) {
+			uint64_t f = w * 64 + (uint64_t)__builtin_ctzll(free_bits[w]);
+			frame_set_free(f, false);
+			nfree--;
+			hint = w;
+			return f * PAGE_SIZE;
+		}
+	}
+	return 0;
+}
+
+uint64_t pmm_alloc(void)
+{
+	uint64_t fl = pv_irq_save();
+	uint64_t pa = take_frame();
+	pv_irq_restore(fl);
+	if (pa)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+void pmm_free(uint64_t pa)
+{
+	uint64_t f = pa / PAGE_SIZE;
+	if ((pa & (PAGE_SIZE - 1)) || f >= NFRAMES)
+		panic("pmm_free: bad frame %#llx", (unsigned long long)pa);
+	uint64_t fl = pv_irq_save();
+	if (free_bits[f / 64] & (1ULL << (f % 64)))
+		panic("pmm_free: double free of %#llx", (unsigned long long)pa);
+	frame_set_free(f, true);
+	nfree++;
+	pv_irq_restore(fl);
+}
+
+uint64_t pmm_free_count(void)
+{
+	return nfree;
+}

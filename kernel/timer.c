@@ -1,0 +1,54 @@
+/*
+ * timer.c: the kernel tick.
+ *
+ * There is no periodic source: each tick arms the next one with the
+ * pvops one-shot alarm (pv_set_alarm), as a Xen PV guest does with its
+ * single-shot timer.  Natively the alarm is the PIT in one-shot mode on
+ * IRQ 0; a backend may deliver it any way it likes on the same vector.
+ */
+#include "kernel.h"
+#include "pic.h"
+#include "trap.h"
+#include "sched.h"
+#include <pvops/pvops.h>
+
+#define TICK_NS (1000000000ULL / TIMER_HZ)
+
+volatile uint64_t timer_ticks;
+static uint64_t next_deadline;
+
+static void timer_irq(struct trapframe *tf)
+{
+	(void)tf;
+	timer_ticks++;
+	pic_eoi(0);
+	uint64_t now = pv_clock_read();
+	next_deadline += TICK_NS;
+	if (next_deadline <= now)		/* fell behind: don't replay */
+		next_deadline = now + TICK_NS;
+	pv_set_alarm(next_deadline);
+	sched_tick();
+}
+
+void timer_init(void)
+{
+	irq_register(VEC_TIMER, timer_irq);
+	pic_unmask(0);
+	next_deadline = pv_clock_read() + TICK_NS;
+	pv_set_alarm(next_deadline);
+	klog("timer: %d Hz from one-shot alarms, clock %llu kHz\n", TIMER_HZ,
+	     (unsigned long long)(pv_clock_freq() / 1000));
+}
+
+/* Sleeps with hlt until n more ticks have passed. */
+void timer_wait_ticks(uint64_t n)
+{
+	uint64_t until = timer_ticks + n;
+	while (timer_ticks < until) {
+		pv_irq_disable();
+		if (timer_ticks < until)
+			pv_safe_halt();		/* sti; hlt: no lost wakeup */
+		else
+			pv_irq_enable();
+	}
+}

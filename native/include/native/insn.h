@@ -1,0 +1,148 @@
+/*
+ * insn.h: the privileged x86_64 instructions as tiny inline functions.
+ *
+ * This is the only header with privileged inline assembly (xv6's x86.h).
+ * Kernel code never includes it directly: it calls the pv_* wrappers of
+ * <pvops/pvops.h>, which either patch a call site (the paravirt build) or
+ * expand to these functions (the never-paravirtualized build).  native/
+ * uses it to implement the native op table.
+ */
+#ifndef NATIVE_INSN_H
+#define NATIVE_INSN_H
+
+#include <stdint.h>
+
+struct dtr {				/* lgdt/lidt operand */
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static inline void nat_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void nat_irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
+static inline void nat_safe_halt(void)   { __asm__ volatile("sti; hlt" ::: "memory"); }
+static inline void nat_halt(void)        { __asm__ volatile("hlt" ::: "memory"); }
+
+static inline uint64_t nat_save_fl(void)
+{
+	uint64_t f;
+	__asm__ volatile("pushfq; popq %0" : "=r"(f) :: "memory");
+	return f;
+}
+
+static inline void nat_restore_fl(uint64_t f)
+{
+	__asm__ volatile("pushq %0; popfq" :: "g"(f) : "memory", "cc");
+}
+
+static inline void nat_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a,
+			     uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t nat_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void nat_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define NAT_READ_CR(n)							\
+static inline uint64_t nat_read_cr##n(void)				\
+{									\
+	uint64_t v;							\
+	__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v) :: "memory");	\
+	return v;							\
+}
+#define NAT_WRITE_CR(n)							\
+static inline void nat_write_cr##n(uint64_t v)				\
+{									\
+	__asm__ volatile("mov %0, %%cr" #n :: "r"(v) : "memory");	\
+}
+NAT_READ_CR(0)
+NAT_READ_CR(2)
+NAT_READ_CR(3)
+NAT_READ_CR(4)
+NAT_WRITE_CR(0)
+NAT_WRITE_CR(3)
+NAT_WRITE_CR(4)
+#undef NAT_READ_CR
+#undef NAT_WRITE_CR
+
+static inline void nat_load_gdt(const struct dtr *d)
+{
+	__asm__ volatile("lgdt %0" :: "m"(*d) : "memory");
+}
+
+static inline void nat_load_idt(const struct dtr *d)
+{
+	__asm__ volatile("lidt %0" :: "m"(*d) : "memory");
+}
+
+static inline void nat_load_tr(uint16_t sel)
+{
+	__asm__ volatile("ltr %0" :: "r"(sel) : "memory");
+}
+
+static inline void nat_wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
+
+static inline void nat_io_delay(void)
+{
+	__asm__ volatile("outb %%al, $0x80" ::: "memory", "rax");
+}
+
+static inline void nat_set_entry(uint64_t *p, uint64_t v)
+{
+	*(volatile uint64_t *)p = v;
+}
+
+static inline void nat_invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+static inline void nat_flush_tlb(void)
+{
+	nat_write_cr3(nat_read_cr3());
+}
+
+static inline uint64_t nat_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Port I/O is not paravirtualized: both backends let it exit. */
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+#endif
