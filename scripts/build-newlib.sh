@@ -31,11 +31,19 @@ TARGET=x86_64-elf
 CFLAGS_T="-ffreestanding -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie \
 -fno-stack-protector -fno-asynchronous-unwind-tables -O2 -g \
 -fno-tree-vectorize -fno-tree-slp-vectorize"
+# newlib's stubs are then named write, sbrk, read, close, fstat, isatty,
+# lseek, kill, getpid and _exit (MISSING_SYSCALL_NAMES for *-elf).
+CONFIG_OPTS=(--target=$TARGET --prefix="$OUT"
+    --disable-multilib --disable-libgloss --disable-nls
+    --disable-newlib-supplied-syscalls
+    --enable-newlib-io-long-long --enable-newlib-io-c99-formats
+    --disable-newlib-io-float)
 
-# The stamp records which tarball the install came from, so a changed
-# tarball (a newer newlib-source) triggers a rebuild.
+# The stamp records the tarball and the flags the install came from, so
+# a newer newlib-source or a changed option triggers a rebuild.
 stamp_of() {
-    echo "$(stat -c '%n %s %Y' "$TARBALL") $(echo "$CFLAGS_T" | md5sum | cut -c1-8) io-float-off"
+    echo "$(stat -c '%n %s %Y' "$TARBALL")" \
+         "$(echo "$CFLAGS_T ${CONFIG_OPTS[*]}" | md5sum | cut -c1-8)"
 }
 
 # Writes one wrapper per binutils/gcc tool into $1; each calls the host
@@ -61,6 +69,16 @@ fail() {
     exit 1
 }
 
+# Swaps the staged install in, so a kernel build running meanwhile saw
+# the old library until now.
+install_staged() {
+    rm -f "$OUT/.done"
+    rm -rf "$OUT/$TARGET.old"
+    [ ! -d "$OUT/$TARGET" ] || mv "$OUT/$TARGET" "$OUT/$TARGET.old"
+    mv "$WORK/stage$OUT/$TARGET" "$OUT/$TARGET"
+    rm -rf "$OUT/$TARGET.old" "$WORK"
+}
+
 main() {
     if [ "${1:-}" != "--force" ] && [ -f "$OUT/.done" ] &&
        [ "$(cat "$OUT/.done")" = "$(stamp_of)" ]; then
@@ -70,7 +88,7 @@ main() {
     [ -r "$TARBALL" ] || { echo "newlib: $TARBALL not found" \
         "(install the newlib-source package)" >&2; exit 1; }
     local start=$SECONDS
-    rm -rf "$OUT"
+    rm -rf "$WORK"
     mkdir -p "$WORK/build"
     : > "$LOG"
     make_wrappers "$WORK/bin"
@@ -79,16 +97,14 @@ main() {
     local src
     src=$(echo "$WORK"/newlib-*/)
     cd "$WORK/build"
-    "$src/configure" --target=$TARGET --prefix="$OUT" \
-        --disable-multilib --disable-libgloss --disable-nls \
-        --disable-newlib-supplied-syscalls \
-        --enable-newlib-io-long-long --enable-newlib-io-c99-formats \
-        --disable-newlib-io-float \
-        CFLAGS_FOR_TARGET="$CFLAGS_T" >> "$LOG" 2>&1 || fail "configure"
+    "$src/configure" "${CONFIG_OPTS[@]}" CFLAGS_FOR_TARGET="$CFLAGS_T" \
+        >> "$LOG" 2>&1 || fail "configure"
     make -j"$JOBS" all-target-newlib >> "$LOG" 2>&1 || fail "make"
-    make install-target-newlib >> "$LOG" 2>&1 || fail "make install"
-    [ -f "$OUT/$TARGET/lib/libc.a" ] || fail "no libc.a after install"
-    rm -rf "$WORK"
+    make install-target-newlib DESTDIR="$WORK/stage" >> "$LOG" 2>&1 ||
+        fail "make install"
+    [ -f "$WORK/stage$OUT/$TARGET/lib/libc.a" ] ||
+        fail "no libc.a after install"
+    install_staged
     stamp_of > "$OUT/.done"
     echo "newlib: built $TARGET in $((SECONDS - start)) s into" \
         "${OUT#"$TOP"/}/$TARGET/{include,lib}"
