@@ -10,7 +10,7 @@
 #                      120 for kvm and grub)
 #   --expect-panic     pass only if the guest panics: exit status 37, a
 #                      "PANIC:" line and a register dump naming rip
-#   --option-rom FILE  QEMU -option-rom FILE (repeatable; QEMU modes)
+#   --option-rom FILE  QEMU -option-rom FILE, hv --rom FILE (repeatable)
 #   --memory MB        guest memory (default 64)
 #   --qemu-arg ARG     one more QEMU argument (repeatable)
 #   --hv-arg ARG       one hv option before IMAGE (repeatable; hv mode)
@@ -20,9 +20,9 @@
 # CMDLINE`; kvm the same with `-accel kvm -cpu host,-arch-capabilities`,
 # skipped ("ok 1 NAME # SKIP reason", status 0) when /dev/kvm
 # (BOOT_KVM_DEV) is missing or unusable; grub boots a grub-mkrescue ISO
-# (cached under build/boot/) with QEMU TCG; hv runs
-# `build/hv/hv [--hv-arg...] IMAGE -- CMDLINE` (BOOT_HV overrides the
-# path), whose standard output is the guest console.
+# (cached under build/boot/) with QEMU TCG; hv runs `build/hv/hv
+# --timeout S -m MB [--rom FILE] [--hv-arg...] IMAGE -- CMDLINE` (BOOT_HV
+# overrides the path), whose standard output is the guest console.
 #
 # Output: "KTAP version 1", "1..1", the guest's KTAP (from its first
 # "KTAP version" line on) indented four spaces, then "ok 1 NAME" or
@@ -89,8 +89,6 @@ parse_args() {
     [[ $MEMORY =~ ^[0-9]+$ ]] || die_usage "bad memory size '$MEMORY'"
     [ "$MODE" != grub ] || [[ $CMDLINE != *[\'$'\n'\\]* ]] ||
         die_usage "a GRUB command line cannot hold quotes or newlines"
-    [ "$MODE" != hv ] || [ ${#ROMS[@]} -eq 0 ] ||
-        die_usage "--option-rom is for QEMU modes; give hv its ROM with --hv-arg"
 }
 
 # Prints the skip verdict and ends the script successfully.
@@ -201,7 +199,9 @@ build_command() {
     local rom
     if [ "$MODE" = hv ]; then
         [ -x "$HV" ] || fail_early "${HV#"$TOP"/} is not built"
-        CMD=("$HV" "${HV_ARGS[@]}" "$IMAGE" -- "${CMDARGS[@]}")
+        CMD=("$HV" --timeout "$TIMEOUT" -m "$MEMORY")
+        for rom in "${ROMS[@]}"; do CMD+=(--rom "$rom"); done
+        CMD+=("${HV_ARGS[@]}" "$IMAGE" -- "${CMDARGS[@]}")
         return
     fi
     CMD=("$QEMU" -display none -monitor none
@@ -223,7 +223,9 @@ build_command() {
 run_guest() {
     : > "$SERIAL"
     if [ "$MODE" = hv ]; then
-        timeout -k 5 "$TIMEOUT" "${CMD[@]}" < /dev/null \
+        # hv stops the guest itself at TIMEOUT (status 8); this is the
+        # backstop should hv hang
+        timeout -k 5 $((TIMEOUT + 10)) "${CMD[@]}" < /dev/null \
             > "$SERIAL" 2> "$ERRLOG"
     else
         timeout -k 5 "$TIMEOUT" "${CMD[@]}" < /dev/null > "$ERRLOG" 2>&1
@@ -259,6 +261,20 @@ count_guest() {
     read -r _ GP _ GF _ GS <<< "$line"
 }
 
+# hv's own exit statuses (hv --help), as one reason.
+hv_status() {
+    local what
+    case $STATUS in
+    2) what="hv usage error" ;;
+    4) what="hv refused the image" ;;
+    6) what="the guest crashed (hv)" ;;
+    8) what="hv's timeout ($TIMEOUT s) stopped the guest" ;;
+    10) what="the guest misbehaved (hv)" ;;
+    12) what="hv internal error" ;;
+    esac
+    echo "exit status $STATUS: $what"
+}
+
 # Explains STATUS in REASONS; returns 0 when it means "all passed".
 judge_status() {
     local start=$1
@@ -268,6 +284,8 @@ judge_status() {
     37) REASONS+=("exit status 37: the guest panicked") ;;
     124|137) REASONS+=("timed out after $TIMEOUT s") ;;
     0) REASONS+=("exit status 0: reset or power-off, not port 0xf4 (triple fault?)") ;;
+    2|4|6|8|10|12) [ "$MODE" = hv ] && REASONS+=("$(hv_status)") ||
+                   REASONS+=("exit status $STATUS: the VMM failed") ;;
     *) if [ $((STATUS % 2)) -eq 1 ] && [ "$STATUS" -gt 1 ] && [ "$STATUS" -lt 128 ]; then
            REASONS+=("exit status $STATUS: unknown guest exit code $(printf \
                       '0x%x' $(((STATUS - 1) / 2)))")
@@ -290,6 +308,19 @@ as_diag() {
     sed 's/^/# /'
 }
 
+# The VMM's messages: all when short, else the first 5 and last 15.
+vmm_lines() {
+    local n
+    n=$(wc -l < "$ERRLOG")
+    if [ "$n" -le 20 ]; then
+        cat "$ERRLOG"
+    else
+        head -n 5 "$ERRLOG"
+        echo "[... $((n - 20)) lines ...]"
+        tail -n 15 "$ERRLOG"
+    fi
+}
+
 # The diagnostics after a failed run: reasons, panic dump, console tail,
 # the VMM's own messages.
 print_reasons() {
@@ -302,7 +333,7 @@ print_reasons() {
     fi
     if [ -s "$ERRLOG" ]; then
         echo "# VMM messages (${ERRLOG#"$TOP"/}):"
-        tail -n 10 "$ERRLOG" | as_diag
+        vmm_lines | as_diag
     fi
 }
 
