@@ -67,6 +67,7 @@ struct hv {
 	int kvm, vm, vcpu;
 	struct kvm_run *run;
 	size_t run_size;
+	int sync_regs;              /* registers mirrored in the run page */
 	struct gmem gm;             /* guest RAM, 0 .. size-1 */
 	uint8_t *hole;              /* backing of the read-only 0xA0000-0xFFFFF */
 	uint32_t entry, info_gpa;

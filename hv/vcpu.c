@@ -15,8 +15,15 @@
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10
 
+/* Registers for a hypercall.  With KVM_CAP_SYNC_REGS, KVM copies them
+ * into the kvm_run page at every exit and back when marked dirty, which
+ * saves two ioctls per hypercall; otherwise KVM_GET/SET_REGS. */
 int vcpu__get_regs(struct hv *hv, struct kvm_regs *r)
 {
+	if (hv->sync_regs) {
+		*r = hv->run->s.regs.regs;
+		return 0;
+	}
 	if (ioctl(hv->vcpu, KVM_GET_REGS, r) == 0)
 		return 0;
 	hv_end(hv, HV_EXIT_INTERNAL, "KVM_GET_REGS: %s", strerror(errno));
@@ -25,6 +32,11 @@ int vcpu__get_regs(struct hv *hv, struct kvm_regs *r)
 
 int vcpu__set_regs(struct hv *hv, const struct kvm_regs *r)
 {
+	if (hv->sync_regs) {
+		hv->run->s.regs.regs = *r;
+		hv->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+		return 0;
+	}
 	if (ioctl(hv->vcpu, KVM_SET_REGS, r) == 0)
 		return 0;
 	hv_end(hv, HV_EXIT_INTERNAL, "KVM_SET_REGS: %s", strerror(errno));
@@ -89,6 +101,10 @@ int vcpu__init(struct hv *hv)
 	}
 	if (cpuid__init(hv))
 		return -1;
+	if (ioctl(hv->kvm, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS) {
+		hv->sync_regs = 1;
+		hv->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	}
 	if (vcpu_boot_state(hv)) {
 		fprintf(stderr, "hv: vCPU registers: %s\n", strerror(errno));
 		return -1;

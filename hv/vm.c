@@ -95,10 +95,12 @@ static int vm_memory(struct hv *hv)
 }
 
 /* The 8259 pair, IOAPIC and local APIC in the kernel, and the in-kernel
- * 8254 PIT: the guest's timer ticks never come out to userspace. */
+ * 8254 PIT: the guest's timer ticks never come out to userspace.  With
+ * KVM_PIT_SPEAKER_DUMMY KVM also answers port 0x61 (gate and output of
+ * channel 2), which TSC calibration against the PIT polls. */
 static int vm_irqchip(struct hv *hv)
 {
-	struct kvm_pit_config pit = { .flags = 0 };
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	uint64_t idmap = VM_IDMAP_ADDR;
 
 	if (ioctl(hv->vm, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0)

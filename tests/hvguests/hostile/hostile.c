@@ -323,6 +323,12 @@ void hostile_main(uint32_t magic, const struct mb_info *mbi)
 	if (magic != 0x2BADB002u || !(mbi->flags & 1))
 		survived("without Multiboot information");
 	ram_end = (mbi->mem_upper + 1024) * 1024;
+	for (const char *p = cmd; *p && *p != ' '; p++)
+		if (*p == '/') {                /* QEMU and GRUB put the path first */
+			while (*cmd && *cmd++ != ' ')
+				;
+			break;
+		}
 	puts("hostile: case '"); puts(cmd); puts("'\n");
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (is_case(cmd, cases[i].name))
