@@ -23,3 +23,11 @@ $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk
+
+# make hv-run: boot the kernel under hv with RUN_CMDLINE (default "test",
+# the self-tests); the root "run" target can call it once hv is the
+# default way to boot.
+RUN_CMDLINE ?= test
+.PHONY: hv-run
+hv-run: $(BUILD)/hv/hv $(BUILD)/kernel
+	$(Q)$(BUILD)/hv/hv --timeout 120 $(BUILD)/kernel -- $(RUN_CMDLINE)
