@@ -86,6 +86,11 @@ run_suite() {
     run_command "$cmd" "$limit" "$log" "$out"
     counts=$("$KTAP_COUNT" -v < "$out")
     read -r _ passed _ failed _ skipped <<< "$(head -n 1 <<< "$counts")"
+    if ! [[ $passed =~ ^[0-9]+$ && $failed =~ ^[0-9]+$ &&
+            $skipped =~ ^[0-9]+$ ]]; then
+        reasons+=("could not be counted: ktap-count failed")
+        passed=0 failed=1 skipped=0 counts=
+    fi
     if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then
         reasons+=("timed out after $limit s")
         failed=$((failed + 1))
