@@ -91,3 +91,16 @@ $(eval $(call kernel_variant,kernel-nopv,-DCONFIG_PV_NONE,NO_EXTRA_SRCS))
 $(eval $(call unit_test,cmdline,tests/unit/test_cmdline.c kernel/cmdline.c,-Ikernel/include))
 $(eval $(call unit_test,memmap,tests/unit/test_memmap.c kernel/memmap.c,-Ikernel/include))
 $(eval $(call unit_test,pgtable,tests/unit/test_pgtable.c,-Ikernel/include))
+
+# Boot suites: the kernel's own KTAP self-tests under each environment.
+BOOT := tests/boot/boot-qemu.sh
+SUITES += boot-tcg boot-tcg-nopatch boot-tcg-nopv boot-kvm boot-kvm-nopatch \
+	boot-kvm-nopv boot-grub boot-panic
+SUITE_boot-tcg          := $(BOOT) --name boot-tcg tcg $(BUILD)/kernel test
+SUITE_boot-tcg-nopatch  := $(BOOT) --name boot-tcg-nopatch tcg $(BUILD)/kernel test pvops=nopatch
+SUITE_boot-tcg-nopv     := $(BOOT) --name boot-tcg-nopv tcg $(BUILD)/kernel-nopv test
+SUITE_boot-kvm          := $(BOOT) --name boot-kvm kvm $(BUILD)/kernel test
+SUITE_boot-kvm-nopatch  := $(BOOT) --name boot-kvm-nopatch kvm $(BUILD)/kernel test pvops=nopatch
+SUITE_boot-kvm-nopv     := $(BOOT) --name boot-kvm-nopv kvm $(BUILD)/kernel-nopv test
+SUITE_boot-grub         := $(BOOT) --name boot-grub grub $(BUILD)/kernel test
+SUITE_boot-panic        := $(BOOT) --name boot-panic --expect-panic tcg $(BUILD)/kernel test=trap.panic

@@ -62,10 +62,10 @@ void panic(const char *fmt, ...)
 	printf("\n");
 	uint64_t rbp;
 	__asm__ volatile("mov %%rbp, %0" : "=r"(rbp));
-	printf("  rip %#018llx (caller of panic)\n", (unsigned long long)__builtin_return_address(0));
+	printf("  rip 0x%016llx (caller of panic)\n", (unsigned long long)__builtin_return_address(0));
 	printf("backtrace:\n");
 	for (int d = 0; d < 16 && rbp >= KERNEL_VMA && !(rbp & 7); d++) {
-		printf("  #%d %#018llx\n", d, (unsigned long long)((uint64_t *)rbp)[1]);
+		printf("  #%d 0x%016llx\n", d, (unsigned long long)((uint64_t *)rbp)[1]);
 		rbp = ((uint64_t *)rbp)[0];
 	}
 	kexit(EXIT_PANIC);

@@ -6,10 +6,12 @@
  * The CPU leaves the user rip in rcx and rflags in r11, masks IF (FMASK),
  * and does not switch stacks: we move to the thread's kernel stack
  * (cpu_kstack_top) before anything else.  Number in rax, arguments in
- * rdi, rsi, rdx; result in rax.  Returns with sysretq unless the return
- * address is not a canonical user address (the sysret #GP-in-ring-0
- * hazard): then the process is killed.  syscall_dispatch turns
- * interrupts off before it returns, so the stack switch back is atomic.
+ * rdi, rsi, rdx; result in rax.  Every other user register comes back
+ * as it went in, except rcx and r11, which `syscall` itself destroys (the
+ * Linux convention).  syscall_dispatch turns interrupts off before it
+ * returns, so the switch back to the user stack is atomic.  A return
+ * address that is not a canonical user address (sysret would #GP in ring
+ * 0) kills the process instead.
  */
 	.text
 	.globl syscall_entry
@@ -17,10 +19,16 @@ syscall_entry:
 	movq	%rsp, syscall_user_rsp(%rip)
 	movq	cpu_kstack_top(%rip), %rsp
 	pushq	syscall_user_rsp(%rip)
-	pushq	%r11
-	pushq	%rcx
+	pushq	%r11				/* user rflags */
+	pushq	%rcx				/* user rip */
 	pushq	%rbp
 	movq	%rsp, %rbp
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -38,23 +46,22 @@ syscall_entry:
 	popq	%r13
 	popq	%r12
 	popq	%rbx
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
 	popq	%rbp
 	movq	(%rsp), %rcx			/* user rip */
-	movq	%rcx, %rdx
-	shrq	$47, %rdx
+	movq	%rcx, %r11
+	shrq	$47, %r11
 	jnz	1f
 	popq	%rcx
 	popq	%r11
 	popq	%rsp
-	xorl	%edx, %edx
-	xorl	%esi, %esi
-	xorl	%edi, %edi
-	xorl	%r8d, %r8d
-	xorl	%r9d, %r9d
-	xorl	%r10d, %r10d
 	sysretq
-1:	/* sysret to a non-canonical rip would #GP in ring 0: kill instead. */
-	call	syscall_bad_return
+1:	call	syscall_bad_return
 
 	.bss
 	.align 8

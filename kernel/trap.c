@@ -13,6 +13,7 @@
 #include "pic.h"
 #include <pvops/pvops.h>
 
+extern char syscall_entry[];
 static irq_handler_fn handlers[256];
 static struct trap_catch *armed;
 
@@ -39,7 +40,7 @@ static void backtrace(uint64_t rbp)
 		if (rbp < KERNEL_VMA || (rbp & 7))
 			break;
 		uint64_t *frame = (uint64_t *)rbp;
-		printf("  #%d %#018llx\n", depth, (unsigned long long)frame[1]);
+		printf("  #%d 0x%016llx\n", depth, (unsigned long long)frame[1]);
 		rbp = frame[0];
 	}
 }
@@ -50,20 +51,20 @@ void trap_dump(const struct trapframe *tf)
 			   exc_names[tf->vector] : "interrupt";
 	printf("PANIC: unexpected exception %llu (%s) error %#llx\n",
 	       (unsigned long long)tf->vector, name, (unsigned long long)tf->error);
-	printf("  rip %#018llx  cs %#llx  rflags %#llx\n", (unsigned long long)tf->rip,
+	printf("  rip 0x%016llx  cs %#llx  rflags %#llx\n", (unsigned long long)tf->rip,
 	       (unsigned long long)tf->cs, (unsigned long long)tf->rflags);
-	printf("  rsp %#018llx  ss %#llx  cr2 %#018llx  cr3 %#llx\n",
+	printf("  rsp 0x%016llx  ss %#llx  cr2 0x%016llx  cr3 %#llx\n",
 	       (unsigned long long)tf->rsp, (unsigned long long)tf->ss,
 	       (unsigned long long)pv_read_cr2(), (unsigned long long)pv_read_cr3());
-	printf("  rax %#018llx  rbx %#018llx  rcx %#018llx\n", (unsigned long long)tf->rax,
+	printf("  rax 0x%016llx  rbx 0x%016llx  rcx 0x%016llx\n", (unsigned long long)tf->rax,
 	       (unsigned long long)tf->rbx, (unsigned long long)tf->rcx);
-	printf("  rdx %#018llx  rsi %#018llx  rdi %#018llx\n", (unsigned long long)tf->rdx,
+	printf("  rdx 0x%016llx  rsi 0x%016llx  rdi 0x%016llx\n", (unsigned long long)tf->rdx,
 	       (unsigned long long)tf->rsi, (unsigned long long)tf->rdi);
-	printf("  rbp %#018llx  r8  %#018llx  r9  %#018llx\n", (unsigned long long)tf->rbp,
+	printf("  rbp 0x%016llx  r8  0x%016llx  r9  0x%016llx\n", (unsigned long long)tf->rbp,
 	       (unsigned long long)tf->r8, (unsigned long long)tf->r9);
-	printf("  r10 %#018llx  r11 %#018llx  r12 %#018llx\n", (unsigned long long)tf->r10,
+	printf("  r10 0x%016llx  r11 0x%016llx  r12 0x%016llx\n", (unsigned long long)tf->r10,
 	       (unsigned long long)tf->r11, (unsigned long long)tf->r12);
-	printf("  r13 %#018llx  r14 %#018llx  r15 %#018llx\n", (unsigned long long)tf->r13,
+	printf("  r13 0x%016llx  r14 0x%016llx  r15 0x%016llx\n", (unsigned long long)tf->r13,
 	       (unsigned long long)tf->r14, (unsigned long long)tf->r15);
 	backtrace(tf->rbp);
 }
@@ -91,6 +92,10 @@ static void exception(struct trapframe *tf)
 		c->cr2 = pv_read_cr2();
 		c->rip = tf->rip;
 		longjmp(c->jb, 1);
+	}
+	if ((tf->cs & 3) == 3 && tf->vector == 14 && tf->rip == (uint64_t)syscall_entry) {
+		syscall_from_fault(tf);
+		return;
 	}
 	if ((tf->cs & 3) == 3) {
 		proc_fault(tf, tf->vector < 32 ? exc_names[tf->vector] : "exception");

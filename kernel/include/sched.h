@@ -62,6 +62,7 @@ const struct user_prog *user_prog_find(const char *name);
 struct proc *proc_spawn(const char *name);
 int proc_wait(struct proc *p);			/* exit code, frees p */
 void proc_fault(struct trapframe *tf, const char *what);
+void syscall_from_fault(struct trapframe *tf);
 int64_t syscall_dispatch(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3);
 
 #define PROC_KILLED (-1000)			/* exit code of a killed process */

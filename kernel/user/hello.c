@@ -9,7 +9,7 @@
 
 int main(void)
 {
-	static const char msg[] = "# hello from user mode\n";
+	static const char msg[] = "    # hello from user mode\n";
 	if (u_write(msg, sizeof(msg) - 1) != sizeof(msg) - 1)
 		return 1;
 	if (u_write((const char *)0xffffffff80100000ULL, 8) != -1)
