@@ -327,7 +327,9 @@ print_reasons() {
     local r
     for r in "${REASONS[@]}"; do echo "# $r"; done
     panic_lines | as_diag
-    if [ -z "$(panic_lines)" ]; then
+    # the console's end explains a run that left no panic dump and no
+    # failing result of its own
+    if [ -z "$(panic_lines)" ] && { [ -z "${GF:-}" ] || [ "$GF" -eq 0 ]; }; then
         echo "# last lines of the console (${SERIAL#"$TOP"/}):"
         tail -n 15 "$SERIAL" | as_diag
     fi
