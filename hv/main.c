@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,7 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	signal(SIGPIPE, SIG_IGN);           /* a closed stdout is not fatal */
 	if (stats__init(hv))                /* exit counters */
 		return HV_EXIT_INTERNAL;
 	if (vm__alloc(hv))                  /* guest RAM and ROM window */

@@ -4,6 +4,7 @@
  * the divisor latch and scratch registers just hold what was written. */
 #include "hcall.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -31,8 +32,10 @@ void uart__flush(void)
 
 	while (off < com1.nout) {
 		ssize_t n = write(STDOUT_FILENO, com1.out + off, com1.nout - off);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
-			break;
+			break;          /* stdout gone: the guest runs on, unheard */
 		off += (size_t)n;
 	}
 	com1.nout = 0;
