@@ -3,7 +3,7 @@
 #
 #   tests/hvguests/run.sh mini|hostile|cli HV
 #
-# Each case gives hv's exit status and the patterns its stdout and
+# Each case gives hv's exit status (stdin from $STDIN, else /dev/null) and the patterns its stdout and
 # stderr must match (the guest's verdict, hv's one-line reason).  When
 # HV is a sanitizer build (name ends in -san), stderr must also be free
 # of sanitizer reports.  Without a usable /dev/kvm, the guest suites
@@ -30,7 +30,7 @@ check() {
 	local name=$1 want=$2 out_re=$3 err_re=$4 st why=""
 	shift 5
 	N=$((N + 1))
-	timeout 60 "$HV" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	timeout 60 "$HV" "$@" >"$TMP/out" 2>"$TMP/err" <"${STDIN:-/dev/null}"
 	st=$?
 	if [ "$st" != "$want" ]; then
 		why="status $st, want $want"
@@ -65,7 +65,7 @@ suite_mini() {
 
 suite_hostile() {
 	local T="--timeout 10"
-	echo "1..22"
+	echo "1..24"
 	check ok 33 "^hostile: ok PASS" "" -- $T "$HOST" -- ok
 	check cpuid 33 "^hostile: cpuid PASS" "" -- $T "$HOST" -- cpuid
 	check io 33 "^hostile: io PASS" "" -- $T "$HOST" -- io
@@ -74,6 +74,8 @@ suite_hostile() {
 	check stats-port 33 "^hostile: stats PASS" "" -- $T "$HOST" -- stats
 	check port-garbage 33 "^hostile: garbage PASS" "" -- $T "$HOST" -- garbage
 	check exit-8bit 33 "" "" -- $T "$HOST" -- exit8
+	STDIN=$TMP/input check uart-input 33 "^hostile: uart-in PASS" "" -- $T "$HOST" -- uart-in
+	check uart-no-input 35 "COM1 input never came" "" -- $T "$HOST" -- uart-in
 	check bench 33 "^hostile: bench PASS" "" -- $T "$HOST" -- bench 200
 	check hc-unknown 10 "" "^hv: unknown hypercall 0x1ff" -- $T "$HOST" -- hc-unknown
 	check hc-garbage 10 "" "^hv: unknown hypercall" -- $T "$HOST" -- hc-garbage
@@ -121,6 +123,7 @@ suite_cli() {
 # Inputs the cases use.
 printf 'module zero\n' >"$TMP/m0"
 printf 'M' >"$TMP/m1"
+printf 'hv!' >"$TMP/input"
 { printf '\x55\xaa\x01'; head -c 509 /dev/zero; } >"$TMP/rom"
 head -c 700 "$TMP/rom" >"$TMP/rom700" 2>/dev/null; head -c 188 /dev/zero >>"$TMP/rom700"
 { cat "$TMP/rom"; head -c $((256 * 1024 - 512)) /dev/zero; } >"$TMP/rombig"

@@ -229,6 +229,24 @@ static void case_garbage(void)
 	verdict("garbage");
 }
 
+/* COM1 input: hv feeds it from stdin; the harness sends "hv!". */
+static void case_uart_in(void)
+{
+	char got[4] = { 0 };
+
+	for (int i = 0; i < 3; i++) {
+		for (uint32_t spins = 0; !(inb(PORT_COM1 + 5) & 1); spins++)
+			if (spins > 20000) {
+				check(0, "COM1 input never came", (uint32_t)i);
+				verdict("uart-in");
+			}
+		got[i] = (char)inb(PORT_COM1);
+	}
+	check(got[0] == 'h' && got[1] == 'v' && got[2] == '!', "COM1 input", got[0]);
+	check(!(inb(PORT_COM1 + 5) & 1), "no more input", 0);
+	verdict("uart-in");
+}
+
 static void case_exit8(void)
 {
 	outb(PORT_EXIT, 0x10);
@@ -297,6 +315,7 @@ static const struct {
 	{ "ok", case_ok }, { "cpuid", case_cpuid }, { "io", case_io },
 	{ "mmio", case_mmio }, { "rom", case_rom }, { "stats", case_stats },
 	{ "garbage", case_garbage }, { "exit8", case_exit8 },
+	{ "uart-in", case_uart_in },
 	{ "bench", case_bench },
 	{ "hc-unknown", case_hc_unknown }, { "hc-byte", case_hc_byte },
 	{ "hc-in", case_hc_in }, { "hc-badptr", case_hc_badptr },
