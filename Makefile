@@ -66,6 +66,12 @@ $(BUILD)/suites.list: FORCE
 	$(Q)mkdir -p $(BUILD)
 	$(Q)printf '%s\n' $(foreach s,$(SUITES),'$(s)|$(SUITE_$(s))') > $@.tmp && mv $@.tmp $@
 
+# The main job: boot the kernel under hv and show its self-test results
+# (RUN_CMDLINE, RUN_BACKEND: see hv/hv.mk).
+run: setup
+	$(Q)$(MAKE) build-all
+	$(Q)$(MAKE) hv-run
+
 test: setup
 	$(Q)$(MAKE) build-all
 	$(Q)$(MAKE) $(BUILD)/suites.list

@@ -53,6 +53,11 @@ static const char *take_word(const char *w, size_t n, struct kopts *o)
 			return "pvops takes patch, nopatch or verbose";
 		return NULL;
 	}
+	if (word_is(w, kn, "expect") && v) {
+		if (!copy_value(o->expect, v, vn))
+			return "value too long";
+		return NULL;
+	}
 	if (word_is(w, n, "rom=off")) {
 		o->rom_off = true;
 		return NULL;

@@ -4,6 +4,7 @@
  * backend), one call per buffer.
  */
 #include <stdio.h>
+#include <string.h>
 #include "kernel.h"
 #include <pvops/pvops.h>
 
@@ -17,9 +18,22 @@ void console_init(void)
 	setvbuf(stderr, NULL, _IONBF, 0);
 }
 
+/*
+ * Writes go through a buffer in the kernel image: a hypervisor backend
+ * is told where kernel memory lies linearly (the direct map), and heap,
+ * stack or user buffers are not there.  One op call per 4 KiB.
+ */
+static char bounce[4096];
+
 void console_write(const char *s, size_t n)
 {
 	uint64_t fl = pv_irq_save();		/* lines from threads don't mix */
-	pv_console_write(s, n);
+	while (n) {
+		size_t k = n < sizeof(bounce) ? n : sizeof(bounce);
+		memcpy(bounce, s, k);
+		pv_console_write(bounce, k);
+		s += k;
+		n -= k;
+	}
 	pv_irq_restore(fl);
 }

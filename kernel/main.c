@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "trap.h"
 #include "ktest.h"
+#include "bench.h"
 #include <pvops/pvops.h>
 
 void nat_time_init(void);
@@ -47,6 +48,8 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 
 	if (kopts.test)
 		kexit(ktest_run(kopts.test_filter) ? EXIT_PASS : EXIT_FAIL);
+	if (kopts.bench)
+		kexit(bench_run(kopts.bench_filter) ? EXIT_PASS : EXIT_FAIL);
 	demo_run();
 	kexit(EXIT_PASS);
 }

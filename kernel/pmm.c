@@ -66,6 +66,29 @@ uint64_t pmm_alloc(void)
 	return pa;
 }
 
+/*
+ * n physically contiguous zeroed frames (the ROM copy and its data area,
+ * whose physical addresses a hypervisor is handed), 0 if no run is free.
+ * A linear scan: called a handful of times at boot.
+ */
+uint64_t pmm_alloc_contig(uint64_t n)
+{
+	uint64_t fl = pv_irq_save(), run = 0, f;
+	for (f = 0; f < NFRAMES && run < n; f++)
+		run = (free_bits[f / 64] & (1ULL << (f % 64))) ? run + 1 : 0;
+	if (run < n || n == 0) {
+		pv_irq_restore(fl);
+		return 0;
+	}
+	uint64_t first = f - n;
+	for (f = first; f < first + n; f++)
+		frame_set_free(f, false);
+	nfree -= n;
+	pv_irq_restore(fl);
+	memset(P2V(first * PAGE_SIZE), 0, n * PAGE_SIZE);
+	return first * PAGE_SIZE;
+}
+
 void pmm_free(uint64_t pa)
 {
 	uint64_t f = pa / PAGE_SIZE;

@@ -16,6 +16,8 @@
 
 void pv_early_init(void) { }
 
+const char *pv_backend_name(void) { return "never-paravirtualized"; }
+
 void pv_boot(void)
 {
 	klog("pvops: never-paravirtualized build: privileged instructions inline\n");
@@ -26,6 +28,21 @@ void pv_boot(void)
 #include <pvops/apply.h>
 #include <pvops/report.h>
 #include <native/templates.h>
+#include "mm.h"
+#include "trap.h"
+#include "guest.h"
+
+/* ROM call numbers are the pvops op ids, checked name by name. */
+#define SAME_NUMBER(N, n, num, conv, clob, fl) \
+	_Static_assert((int)PV_OP_##N == (int)VMI_CALL_##N, "op and call numbers differ: " #N);
+VMI_CALL_LIST(SAME_NUMBER)
+#undef SAME_NUMBER
+_Static_assert((int)PV_OP_COUNT == (int)VMI_CALL_COUNT, "op and call counts differ");
+
+#define ROM_VA (VMAP_BASE + 0x08000000)		/* within rel32 of the text */
+
+static struct vmi_binding vmi;
+extern char nat_thunk_nop[];
 
 extern const void *const nat_op_table[PV_OP_COUNT];
 void pv_table_reset(void);
@@ -41,6 +58,102 @@ static int native_decide(void *ctx, unsigned op, struct pv_decision *d)
 {
 	(void)ctx;
 	return nat_decide(op, (uint64_t)(uintptr_t)nat_op_table[op], d);
+}
+
+const char *pv_backend_name(void)
+{
+	if (!vmi.bound)
+		return "native";
+	return vmi.name[0] ? vmi.name : "unnamed ROM";
+}
+
+const struct vmi_binding *pv_binding(void)
+{
+	return vmi.bound ? &vmi : NULL;
+}
+
+/* The ROM's answer for op as a patch decision. */
+static int rom_decide(void *ctx, unsigned op, struct pv_decision *d)
+{
+	const struct vmi_reloc *r = &vmi.answer[op];
+	memset(d, 0, sizeof(*d));
+	switch (r->type) {
+	case VMI_RELOC_NATIVE:
+		return native_decide(ctx, op, d);
+	case VMI_RELOC_CALL:
+	case VMI_RELOC_JUMP:
+		d->kind = r->type == VMI_RELOC_CALL ? PV_CALL : PV_JUMP;
+		d->target = vmi.rom_va + r->target;
+		d->clobbers = r->clobbers;
+		return 0;
+	case VMI_RELOC_NOP:
+		d->kind = PV_NOP;
+		return 0;
+	}
+	return -1;
+}
+
+/* For pvops=nopatch: the table itself points into the ROM. */
+static void rom_fill_table(void)
+{
+	for (unsigned op = 0; op < PV_OP_COUNT; op++) {
+		const struct vmi_reloc *r = &vmi.answer[op];
+		if (r->type == VMI_RELOC_CALL || r->type == VMI_RELOC_JUMP)
+			pv_op_table[op] = (void *)(uintptr_t)(vmi.rom_va + r->target);
+		else if (r->type == VMI_RELOC_NOP)
+			pv_op_table[op] = nat_thunk_nop;
+	}
+}
+
+static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa)
+{
+	(void)ctx;
+	uint64_t n = (rom_len + data_len) / PAGE_SIZE;
+	uint64_t base = pmm_alloc_contig(n);
+	if (!base)
+		return 0;
+	for (uint64_t i = 0; i < n; i++)
+		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, PTE_W) != 0)
+			return 0;
+	*pa = base;
+	return ROM_VA;
+}
+
+static void rom_protect(void *ctx, uint64_t va, uint64_t len)
+{
+	(void)ctx;
+	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *pte = vm_walk(&kernel_as, p, false);
+		pv_set_pte(pte, *pte & ~PTE_W);
+		pv_invlpg(p);
+	}
+}
+
+static void rom_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	klog("%s\n", line);
+}
+
+/* Looks for a hypervisor ROM; true when one is bound. */
+static bool rom_bind(void)
+{
+	struct vmi_guest_env env = {
+		.window = P2V(VMI_OPTROM_WINDOW_LO),
+		.window_pa = VMI_OPTROM_WINDOW_LO,
+		.window_len = VMI_OPTROM_WINDOW_HI - VMI_OPTROM_WINDOW_LO,
+		.map = rom_map,
+		.protect = rom_protect,
+		.log = rom_log,
+		.timer_vector = VEC_TIMER,
+		.nr_maps = 1,
+		.maps = { { KERNEL_VMA, 0, DIRECT_MAP_SIZE } },
+	};
+	if (kopts.rom_off) {
+		klog("vmi: rom=off: not looking for a hypervisor ROM\n");
+		return false;
+	}
+	return vmi_guest_bind(&env, &vmi);
 }
 
 static void print_line(void *arg, const char *line)
@@ -76,15 +189,18 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 
 void pv_boot(void)
 {
+	bool rom = rom_bind();
 	pv_report_init(&pv_boot_report);
 	if (kopts.pv_mode == PVMODE_NOPATCH) {
+		if (rom)
+			rom_fill_table();
 		report_indirect();
 		klog("pvops: nopatch: %u sites stay indirect calls through the op table\n",
 		     pv_boot_report.total);
 	} else {
-		patch_with("native", native_decide, NULL);
-		klog("pvops: backend native\n");
+		patch_with(pv_backend_name(), rom ? rom_decide : native_decide, NULL);
 	}
+	klog("pvops: backend %s\n", pv_backend_name());
 	if (!kopts.quiet)
 		pv_report_print(&pv_boot_report, kopts.pv_verbose, print_line, NULL);
 }

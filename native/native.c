@@ -25,6 +25,13 @@ void nat_console_write(const char *buf, size_t len);
 void nat_shutdown(uint32_t code);
 void nat_reboot(void);
 
+/* The cpuid instruction itself, for tests that compare an op with it. */
+void nat_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+		   uint32_t *c, uint32_t *d)
+{
+	nat_cpuid(leaf, sub, a, b, c, d);
+}
+
 /* SysV-convention MMU ops: bare metal writes the entry and that is all. */
 static void nat_set_entry_op(uint64_t *p, uint64_t v) { nat_set_entry(p, v); }
 static void nat_nothing(void) { }

@@ -26,6 +26,11 @@ nat_thunk_\name:
 	thunk wrmsr, wrmsr
 	thunk wbinvd, wbinvd
 
+	/* What a ROM's NOP answer becomes in the table (pvops=nopatch). */
+	.globl nat_thunk_nop
+nat_thunk_nop:
+	ret
+
 	.globl nat_thunk_safe_halt
 nat_thunk_safe_halt:
 	sti

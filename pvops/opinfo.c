@@ -43,8 +43,10 @@ const struct pv_op_info pv_op_info[PV_OP_COUNT] = {
 			       "eax, ecx -> eax, ebx, ecx, edx"),
 	[PV_OP_RDMSR] = CALLEE("rdmsr", PV_GROUP_CPU, PV_OPF_RESULT, RCX,
 			       RAX | RDX, "ecx -> edx:eax"),
-	[PV_OP_WRMSR] = CALLEE("wrmsr", PV_GROUP_CPU, 0, RCX | RAX | RDX, 0,
-			       "ecx, edx:eax; rax clobbered"),
+	/* The ROM ABI lets a WRMSR entry clobber rdx as well as rax. */
+	[PV_OP_WRMSR] = { .name = "wrmsr", .group = PV_GROUP_CPU, .flags = 0,
+			  .in = RCX | RAX | RDX, .out = 0, .clobbers = RAX | RDX,
+			  .conv = "ecx, edx:eax; rax, rdx clobbered" },
 	[PV_OP_READ_CR0] = CALLEE("read_cr0", PV_GROUP_CPU, PV_OPF_RESULT, 0,
 				  RAX, "-> rax"),
 	[PV_OP_WRITE_CR0] = CALLEE("write_cr0", PV_GROUP_CPU, 0, RDI, 0,

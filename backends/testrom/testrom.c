@@ -11,7 +11,7 @@
 #include "testrom.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
-VMI_ROM_NAME("vmi testrom");
+VMI_ROM_NAME("testrom");
 VMI_ROM_VERSION(1);
 
 #define UART_BASE 0x3F8

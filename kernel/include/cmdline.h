@@ -21,6 +21,7 @@ struct kopts {
 	enum pv_mode pv_mode;
 	char test_filter[KOPT_STR];	/* test=NAME: only cases starting so */
 	char bench_filter[KOPT_STR];	/* bench=NAME */
+	char expect[KOPT_STR];		/* expect=NAME: the backend that must bind */
 };
 
 /* Called once per word the parser does not take; msg says why. */

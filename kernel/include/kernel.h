@@ -29,6 +29,9 @@ void kexit(uint32_t code) __attribute__((noreturn));
 
 #define kassert(c) do { if (!(c)) panic("assertion failed: %s at %s:%d", #c, __FILE__, __LINE__); } while (0)
 
+/* pvboot.c: the bound backend: a ROM's name, or "native". */
+const char *pv_backend_name(void);
+
 /* console.c */
 void console_init(void);
 void console_write(const char *s, size_t n);

@@ -14,6 +14,7 @@
 void pmm_init(const struct memmap *m);
 uint64_t pmm_alloc(void);			/* zeroed frame, 0 if none */
 void pmm_free(uint64_t pa);
+uint64_t pmm_alloc_contig(uint64_t n);		/* n zeroed frames in a row */
 uint64_t pmm_free_count(void);
 extern uint64_t pmm_top;			/* end of usable memory */
 

@@ -17,8 +17,11 @@ KTEST(timer_advances)
 	KT_EXPECT(timer_ticks >= t0 + 3);
 	uint64_t c1 = pv_clock_read();
 	KT_EXPECT(c1 > c0);
-	/* Three ticks of 10 ms: at least 20 ms of clock (loose bound). */
-	KT_EXPECT(c1 - c0 >= 20000000ULL);
+	/* Three tick boundaries 10 ms apart span at least 20 ms; allow half
+	 * that, since emulated clocks drift against emulated timers. */
+	if (c1 - c0 < 10000000ULL)
+		kt_fail(kt, __FILE__, __LINE__, "3 ticks took only %llu ns of clock",
+			(unsigned long long)(c1 - c0));
 }
 
 struct pingpong {

@@ -53,6 +53,9 @@ static void flags_and_values(void **st)
 	assert_string_equal(o.test_filter, "mm.pmm");
 	assert_true(o.pv_verbose);
 	assert_true(o.rom_off);
+	assert_int_equal(parse("expect=xenlike", &o), 0);
+	assert_string_equal(o.expect, "xenlike");
+	assert_int_equal(parse("expect", &o), 1);
 }
 
 static void unknown_reported_and_ignored(void **st)

@@ -177,10 +177,9 @@ static inline uint64_t pv_rdmsr(uint32_t msr)
 
 static inline void pv_wrmsr(uint32_t msr, uint64_t v)
 {
-	uint64_t rax = (uint32_t)v;
-	__asm__ volatile(PV_SITE(PV_CLB_RAX) : "+a"(rax)
-			 : "c"(msr), "d"((uint32_t)(v >> 32)),
-			   PV_OPARGS(PV_OP_WRMSR) : "memory", "cc");
+	uint64_t rax = (uint32_t)v, rdx = v >> 32;
+	__asm__ volatile(PV_SITE(PV_CLB_MSR) : "+a"(rax), "+d"(rdx)
+			 : "c"(msr), PV_OPARGS(PV_OP_WRMSR) : "memory", "cc");
 }
 
 #define PV_READ_CR(name, op)						\

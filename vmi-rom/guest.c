@@ -1,0 +1,144 @@
+/*
+ * guest.c: discovery and binding of a hypervisor ROM (see guest.h).
+ *
+ * Layers, each logged: scan the option-ROM window and say what each
+ * candidate is; copy the chosen image into RAM and validate the copy
+ * again (we run exactly the bytes we checked); map the copy and its data
+ * area; call init; ask for every call's answer and check it against the
+ * image.  Any failure leaves the kernel native and says why.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "guest.h"
+
+#define LINE 160
+
+static void say(const struct vmi_guest_env *env, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#include <stdarg.h>
+static void say(const struct vmi_guest_env *env, const char *fmt, ...)
+{
+	char line[LINE];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	env->log(env->ctx, line);
+}
+
+/* Layer 1: the scan.  Every candidate gets a line; the first good wins. */
+static bool scan(const struct vmi_guest_env *env, struct vmi_scan_hit *found)
+{
+	struct vmi_scan_hit h;
+	size_t pos = 0;
+	bool any = false;
+	while (vmi_scan_next(env->window, env->window_len, env->window_pa, &pos, &h)) {
+		say(env, "vmi: option ROM at %#llx: %s", (unsigned long long)h.addr,
+		    h.status == VMI_ST_OK ? "a VMI ROM" : vmi_status_str(h.status));
+		if (h.status == VMI_ST_OK && !any) {
+			*found = h;
+			any = true;
+		}
+	}
+	if (!any)
+		say(env, "vmi: no hypervisor ROM in %#llx-%#llx; staying native",
+		    (unsigned long long)env->window_pa,
+		    (unsigned long long)(env->window_pa + env->window_len));
+	return any;
+}
+
+/* Layer 2: copy, map, validate the copy. */
+static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_hit *h,
+			 struct vmi_binding *b)
+{
+	uint64_t rom_len = h->info.hdr.data_offset;	/* image rounded to 4 KiB */
+	uint64_t data_len = (h->info.hdr.data_size + 4095) & ~4095ULL;
+	uint64_t va = env->map(env->ctx, rom_len, data_len, &b->rom_pa);
+	if (!va) {
+		say(env, "vmi: no memory for the ROM copy (%llu + %llu bytes); staying native",
+		    (unsigned long long)rom_len, (unsigned long long)data_len);
+		return false;
+	}
+	memcpy((void *)(uintptr_t)va, env->window + h->offset, h->info.image_len);
+	enum vmi_status st = vmi_validate((const uint8_t *)(uintptr_t)va, h->info.image_len, &b->info);
+	if (st != VMI_ST_OK) {
+		say(env, "vmi: the copy fails validation (%s); staying native", vmi_status_str(st));
+		return false;
+	}
+	env->protect(env->ctx, va, rom_len);		/* ROM code never writes itself */
+	b->rom_va = va;
+	b->data_va = va + rom_len;
+	b->data_pa = b->rom_pa + rom_len;
+	b->found_pa = h->addr;
+	uint32_t n = b->info.hdr.name_len;
+	memcpy(b->name, (const char *)(uintptr_t)va + b->info.hdr.name_offset, n);
+	b->name[n] = 0;
+	say(env, "vmi: ROM '%s' ABI %u.%u, %u calls, %u-byte data area, copied to %#llx",
+	    b->name[0] ? b->name : "(unnamed)", b->info.hdr.abi_major, b->info.hdr.abi_minor,
+	    b->info.calls_known, b->info.hdr.data_size, (unsigned long long)b->rom_pa);
+	return true;
+}
+
+/* Layer 3: init, with interrupts off (the caller's job). */
+static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
+{
+	struct vmi_init_args a;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.abi_major = VMI_ABI_MAJOR;
+	a.abi_minor = VMI_ABI_MINOR;
+	a.rom_pa = b->rom_pa;
+	a.rom_va = b->rom_va;
+	a.data_pa = b->data_pa;
+	a.data_va = b->data_va;
+	a.data_size = (b->info.hdr.data_size + 4095) & ~4095ULL;
+	a.timer_vector = env->timer_vector;
+	a.nr_maps = env->nr_maps;
+	memcpy(a.maps, env->maps, sizeof(a.maps));
+	vmi_init_fn fn = (vmi_init_fn)(uintptr_t)(b->rom_va + b->info.hdr.init_offset);
+	int64_t rc = fn(&a);
+	if (rc != 0) {
+		say(env, "vmi: ROM init failed: %s (%lld); staying native", vmi_err_str(rc),
+		    (long long)rc);
+		return false;
+	}
+	return true;
+}
+
+/* Layer 4: an answer for every call, each checked against the image. */
+static bool query_all(const struct vmi_guest_env *env, struct vmi_binding *b)
+{
+	vmi_query_fn fn = (vmi_query_fn)(uintptr_t)(b->rom_va + b->info.hdr.query_offset);
+	for (uint32_t c = 0; c < VMI_CALL_COUNT; c++) {
+		struct vmi_reloc *r = &b->answer[c];
+		memset(r, 0, sizeof(*r));
+		r->type = VMI_RELOC_NATIVE;
+		if (c >= b->info.calls_known)
+			continue;			/* an older minor: native */
+		int64_t rc = fn(c, r);
+		if (rc == VMI_E_NOCALL) {
+			memset(r, 0, sizeof(*r));
+			continue;
+		}
+		enum vmi_status st = rc ? VMI_ST_OK : vmi_check_reloc(
+			(const uint8_t *)(uintptr_t)b->rom_va, &b->info, c, r);
+		if (rc || st != VMI_ST_OK) {
+			say(env, "vmi: bad answer for call %u (%s): %s; staying native", c,
+			    vmi_call_desc(c) ? vmi_call_desc(c)->name : "?",
+			    rc ? vmi_err_str(rc) : vmi_status_str(st));
+			return false;
+		}
+	}
+	return true;
+}
+
+bool vmi_guest_bind(const struct vmi_guest_env *env, struct vmi_binding *b)
+{
+	struct vmi_scan_hit h;
+	memset(b, 0, sizeof(*b));
+	if (!scan(env, &h) || !copy_and_map(env, &h, b) || !init(env, b) || !query_all(env, b))
+		return false;
+	b->bound = true;
+	return true;
+}
