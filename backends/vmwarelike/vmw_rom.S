@@ -1,0 +1,191 @@
+/*
+ * vmw_rom.S: the VMware-like ROM's assembly: the one backdoor instruction,
+ * and the entries whose convention lets them change only rax (callee-save
+ * class) or only the CPUID registers (insn class), so they cannot be C.
+ *
+ *   void vmw_backdoor(struct vmw_regs *r);          SysV; r in and out
+ *   vmi_rom_call_cpuid                             insn: eax, ecx -> eax..edx
+ *   vmi_rom_call_set_{pte,pmd,pud,p4d}             cs: rdi -> entry, rsi = value
+ *   vmi_rom_call_invlpg, vmi_rom_call_write_cr3    cs: rdi
+ *   vmi_rom_call_safe_halt, vmi_rom_call_halt      cs
+ *
+ * The cs entries keep their fast path here (outside lazy mode a SET_* is a
+ * plain store, WRITE_CR3 a plain mov to cr3) and reach C (vmwarelike.c)
+ * only through CS_CALL, which saves every register C may change.
+ */
+#include "vmw_abi.h"
+
+	.text
+
+/* void vmw_backdoor(struct vmw_regs *r): "in %dx, %eax" with eax = magic,
+ * rbx, rcx, rdx, rsi, rdi from r; rax, rbx, rcx, rdx, rsi, rdi back to r. */
+	.globl	vmw_backdoor
+	.hidden	vmw_backdoor
+	.type	vmw_backdoor, @function
+vmw_backdoor:
+	endbr64
+	pushq	%rbx
+	pushq	%rdi
+	movq	VMW_R_BX(%rdi), %rbx
+	movq	VMW_R_CX(%rdi), %rcx
+	movq	VMW_R_DX(%rdi), %rdx
+	movq	VMW_R_SI(%rdi), %rsi
+	movq	VMW_R_DI(%rdi), %rdi
+	movl	$VMW_MAGIC, %eax
+	inl	%dx, %eax		/* the backdoor: one exit to the host */
+	xchgq	(%rsp), %rdi		/* rdi = r, the stack keeps the result */
+	movq	%rax, VMW_R_AX(%rdi)
+	movq	%rbx, VMW_R_BX(%rdi)
+	movq	%rcx, VMW_R_CX(%rdi)
+	movq	%rdx, VMW_R_DX(%rdi)
+	movq	%rsi, VMW_R_SI(%rdi)
+	popq	%rax
+	movq	%rax, VMW_R_DI(%rdi)
+	popq	%rbx
+	ret
+	.size	vmw_backdoor, . - vmw_backdoor
+
+/* CS_CALL fn: call the SysV function fn (arguments rdi, rsi, edx = eax)
+ * preserving every register but rax; the caller's stack is only 8-aligned,
+ * so it is aligned here. */
+.macro CS_CALL fn
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbp
+	movq	%rsp, %rbp
+	andq	$-16, %rsp
+	movl	%eax, %edx
+	call	\fn
+	movq	%rbp, %rsp
+	popq	%rbp
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+.endm
+
+.macro ENTRY name
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+\name:
+	endbr64
+.endm
+
+/* SET_PTE .. SET_P4D: a plain store outside lazy mode (counted); inside,
+ * vmw_set_lazy queues it (and flushes at once for upper levels). */
+.macro SET_ENTRY name, kind
+ENTRY vmi_rom_call_\name
+	movl	$\kind, %eax
+	jmp	vmw_set_entry
+	.size	vmi_rom_call_\name, . - vmi_rom_call_\name
+.endm
+	SET_ENTRY set_pte, VMW_OP_PTE
+	SET_ENTRY set_pmd, VMW_OP_PMD
+	SET_ENTRY set_pud, VMW_OP_PUD
+	SET_ENTRY set_p4d, VMW_OP_P4D
+
+vmw_set_entry:
+	cmpl	$0, vmw_data+VMW_D_LAZY(%rip)
+	jne	1f
+	movq	%rsi, (%rdi)
+	incq	vmw_data+VMW_D_N_DIRECT(%rip)
+	ret
+1:	CS_CALL	vmw_set_lazy
+	ret
+
+/* INVLPG: apply what is queued first (SPEC.md section 10). */
+ENTRY vmi_rom_call_invlpg
+	cmpl	$0, vmw_data+VMW_D_QUEUE_LEN(%rip)
+	je	1f
+	CS_CALL	vmw_flush
+1:	invlpg	(%rdi)
+	ret
+	.size	vmi_rom_call_invlpg, . - vmi_rom_call_invlpg
+
+/* WRITE_CR3: native outside lazy mode; inside, queued behind the
+ * deferred updates and flushed with them in one exit. */
+ENTRY vmi_rom_call_write_cr3
+	cmpl	$0, vmw_data+VMW_D_LAZY(%rip)
+	jne	1f
+	movq	%rdi, %cr3
+	ret
+1:	CS_CALL	vmw_queue_cr3
+	ret
+	.size	vmi_rom_call_write_cr3, . - vmi_rom_call_write_cr3
+
+/* SAFE_HALT and HALT: tell the host (a backdoor call), then halt here;
+ * the in-kernel interrupt controller wakes the vCPU without another exit.
+ * sti's one-instruction shadow closes the window before hlt. */
+ENTRY vmi_rom_call_safe_halt
+	CS_CALL	vmw_halt_note
+	sti
+	hlt
+	ret
+	.size	vmi_rom_call_safe_halt, . - vmi_rom_call_safe_halt
+
+ENTRY vmi_rom_call_halt
+	CS_CALL	vmw_halt_note
+	hlt
+	ret
+	.size	vmi_rom_call_halt, . - vmi_rom_call_halt
+
+/* CPUID from the table hv filled at init (sorted by leaf, subleaf):
+ * changes only eax, ebx, ecx, edx.  A leaf not in the table runs cpuid. */
+ENTRY vmi_rom_call_cpuid
+	leaq	vmw_data+VMW_D_CPUID(%rip), %rbx
+	movl	vmw_data+VMW_D_CPUID_N(%rip), %edx
+1:	testl	%edx, %edx
+	jz	.Lmiss
+	cmpl	(%rbx), %eax
+	jb	.Lmiss			/* sorted: the leaf is not there */
+	jne	2f
+	testl	$VMW_CPUID_INDEXED, 8(%rbx)
+	jz	.Lhit
+	cmpl	4(%rbx), %ecx
+	je	.Lhit
+2:	addq	$VMW_CPUID_ENT, %rbx
+	decl	%edx
+	jmp	1b
+.Lhit:
+	incq	vmw_data+VMW_D_CPUID_HITS(%rip)
+	movl	12(%rbx), %eax
+	movl	20(%rbx), %ecx
+	movl	24(%rbx), %edx
+	testl	$(VMW_CPUID_OSXSAVE | VMW_CPUID_OSPKE), 8(%rbx)
+	jnz	.Ldynamic
+	movl	16(%rbx), %ebx
+	ret
+.Ldynamic:				/* bits that follow CR4 live */
+	pushq	%rsi
+	movq	%cr4, %rsi
+	testl	$VMW_CPUID_OSXSAVE, 8(%rbx)
+	jz	3f
+	btq	$18, %rsi		/* CR4.OSXSAVE -> ecx bit 27 */
+	jnc	3f
+	orl	$(1 << 27), %ecx
+3:	testl	$VMW_CPUID_OSPKE, 8(%rbx)
+	jz	4f
+	btq	$22, %rsi		/* CR4.PKE -> ecx bit 4 */
+	jnc	4f
+	orl	$(1 << 4), %ecx
+4:	popq	%rsi
+	movl	16(%rbx), %ebx
+	ret
+.Lmiss:
+	incq	vmw_data+VMW_D_CPUID_MISS(%rip)
+	cpuid
+	ret
+	.size	vmi_rom_call_cpuid, . - vmi_rom_call_cpuid
+
+	.section .note.GNU-stack,"",@progbits
