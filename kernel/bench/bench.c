@@ -10,6 +10,9 @@
  *     max=1.00 exits_min=- exits_median=-
  *   ok 4 cpuid
  *
+ * (one line in the output).  Values never hold spaces, so every field
+ * is key=value.
+ *
  * Figures are TSC ticks per unit in hundredths, printed as fixed point;
  * under QEMU TCG with -icount shift=0 a tick is one guest instruction.
  * Each op runs in `batches` batches of n units; min, median and max are
@@ -38,8 +41,8 @@ static const struct bench_op ops[] = {
 	{ "invlpg", "op", 1024, 64, true, false, bench_mm_prepare, bench_invlpg, NULL, NULL },
 	{ "flush_tlb", "op", 1024, 64, true, false, bench_mm_prepare, bench_flush_tlb, NULL, NULL },
 	{ "pte_write", "write", 4096, 256, true, false, bench_mm_prepare, bench_pte_write, NULL, bench_mm_finish },
-	{ "pte_lazy512", "512 writes", 16, 2, false, false, bench_mm_prepare, NULL, bench_pte_lazy512, bench_mm_finish },
-	{ "halt_wake", "round trip", 32, 4, false, false, NULL, NULL, bench_halt_wake, NULL },
+	{ "pte_lazy512", "group512", 16, 2, false, false, bench_mm_prepare, NULL, bench_pte_lazy512, bench_mm_finish },
+	{ "halt_wake", "wake", 32, 4, false, false, NULL, NULL, bench_halt_wake, NULL },
 	{ "console", "KiB", 2, 1, false, false, NULL, NULL, bench_console, NULL },
 	{ "thread_switch", "switch", 1024, 64, false, false, NULL, NULL, bench_thread_switch, NULL },
 	{ "proc_switch", "switch", 1, 1, false, false, NULL, NULL, bench_proc_switch, NULL },
@@ -213,8 +216,8 @@ static void print_header(int count)
 	const char *build = "pv", *mode = kopts.pv_mode == PVMODE_NOPATCH ? "nopatch" : "patch";
 #endif
 	printf("KTAP version 1\n1..%d\n", count);
-	printf("# bench: env=%s build=%s mode=%s scale=%s batches=%u tsc_khz=%llu\n",
-	       bench_env.name, build, mode, bench_env.small ? "small" : "large",
+	printf("# bench: env=%s build=%s mode=%s backend=%s scale=%s batches=%u tsc_khz=%llu\n",
+	       bench_env.name, build, mode, pv_backend_name(), bench_env.small ? "small" : "large",
 	       bench_env.batches, (unsigned long long)(pv_clock_freq() / 1000));
 }
 
