@@ -11,6 +11,7 @@
  * KVM's "KVMKVMKVM" leaves are removed so a guest never believes it can
  * use kvmclock or other KVM paravirtual features hv does not offer. */
 #include "hv.h"
+#include "backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,7 +69,7 @@ int cpuid__init(struct hv *hv)
 		fprintf(stderr, "hv: KVM_GET_SUPPORTED_CPUID: %s\n", strerror(errno));
 		goto out;
 	}
-	c->nent = cpuid_edit(c, 0);
+	c->nent = cpuid_edit(c, hv_backend_id(hv->opt.backend));
 	if (ioctl(hv->vcpu, KVM_SET_CPUID2, c) < 0) {
 		fprintf(stderr, "hv: KVM_SET_CPUID2: %s\n", strerror(errno));
 		goto out;

@@ -4,23 +4,25 @@
 
 HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/gmem.c hv/hcall.c hv/devices.c hv/uart.c hv/stats.c \
-           hv/timer.c hv/rom.c
-HV_HDRS := $(wildcard hv/*.h)
+           hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
+           hv/vmwarelike_check.c
+HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HV_SRCS) -lm
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HV_SRCS) -lm -lpthread
 
 $(BUILD)/hv/hv-san: $(HV_SRCS) $(HV_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(HV_SRCS) -lm
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(HV_SRCS) -lm -lpthread
 
 ALL += $(BUILD)/hv/hv $(BUILD)/hv/hv-san
 
 $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.c))
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
+$(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c))
 
 include tests/hvguests/hvguests.mk
 

@@ -4,6 +4,7 @@
  *
  * See hv/hv.md for every option and exit status. */
 #include "hcall.h"
+#include "backend.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +27,7 @@ static const char hv_usage[] =
 "                        a bare number is MiB; 2M to 3G, 4 KiB multiple)\n"
 "      --rom FILE        option ROM placed read-only at 0xC0000\n"
 "                        (0x55AA, 512-byte multiple, at most 128 KiB)\n"
-"      --backend NAME    none (default); xenlike, vmwarelike: not yet\n"
+"      --backend NAME    none (default), xenlike or vmwarelike\n"
 "      --module FILE[,STRING]  a Multiboot module (repeatable, up to 16)\n"
 "      --timeout SECONDS stop the guest after this wall time (status 8)\n"
 "      --stats           print exit counts to stderr when the guest ends\n"
@@ -125,15 +126,17 @@ static int parse_module(struct hv_opts *o, char *arg)
 	return 0;
 }
 
+/* A name from the backend table (backend.c); "none" needs no init. */
 static int parse_backend(struct hv_opts *o, const char *b)
 {
-	if (strcmp(b, "none") == 0) {
-		o->backend = b;
-		return 0;
-	}
-	if (strcmp(b, "xenlike") == 0 || strcmp(b, "vmwarelike") == 0)
+	const struct hv_backend *be = hv_backend_find(b);
+
+	if (be == NULL)
+		return usage_error("--backend %s: unknown (xenlike, vmwarelike or none)", b);
+	if (be->init == NULL && strcmp(b, "none") != 0)
 		return usage_error("--backend %s: not yet implemented", b);
-	return usage_error("--backend %s: unknown (xenlike, vmwarelike or none)", b);
+	o->backend = b;
+	return 0;
 }
 
 /* Everything after the first "--" is the kernel's command line, joined
@@ -266,6 +269,8 @@ int main(int argc, char **argv)
 	hcall__init(hv);                    /* hypercall port and table */
 	devices__init(hv);                  /* exit, io-delay, stats ports */
 	uart__init(hv);                     /* COM1 */
+	if (hv_backend_init(hv))            /* --backend: its ports and calls */
+		return HV_EXIT_INTERNAL;
 	if (vcpu__init(hv))                 /* CPUID, Multiboot entry state */
 		return HV_EXIT_INTERNAL;
 	if (timer__start(hv))               /* --timeout */

@@ -1,0 +1,152 @@
+/* vmwarelike_check.c: pure checks and tables of the VMware-like host side
+ * (see vmwarelike_check.h); hv/backend_vmwarelike.c does the I/O. */
+#include "vmwarelike_check.h"
+#include "gmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PTE_P      0x1ull
+#define PTE_PS     0x80ull
+#define ADDR_MASK  0x000ffffffffff000ull
+#define CR3_FLAGS  0x18ull            /* PWT, PCD */
+#define PAGE       4096ull
+
+/* The backdoor is a single 32-bit in with the magic in eax: anything
+ * else (an out, another width, a rep prefix) is a confused guest. */
+const char *vmw_check_access(uint16_t port, int out, unsigned size,
+			     uint32_t count, uint32_t eax)
+{
+	if (port != VMW_PORT_CMD && port != VMW_PORT_BULK)
+		return "not a backdoor port";
+	if (out)
+		return "an out; the backdoor is a 32-bit in";
+	if (size != 4)
+		return "not 32 bits wide; the backdoor is a 32-bit in";
+	if (count != 1)
+		return "a rep in; the backdoor takes one element";
+	if (eax != VMW_MAGIC)
+		return "wrong magic in eax";
+	return NULL;
+}
+
+const char *vmw_check_bulk(uint64_t cmd, uint64_t len)
+{
+	if (cmd != VMW_BULK_CONSOLE)
+		return "unknown bulk command";
+	if (len > VMW_BULK_MAX)
+		return "byte count over the limit of 4096";
+	return NULL;
+}
+
+/* Bytes a present entry of this kind maps: a page, a table, or a large
+ * page (PS at levels 2 and 3). */
+static uint64_t vmw_span(unsigned kind, uint64_t val, uint64_t *frame)
+{
+	*frame = val & ADDR_MASK;
+	if (kind == VMW_OP_PMD && (val & PTE_PS)) {
+		*frame &= ~((2ull << 20) - 1);
+		return 2ull << 20;
+	}
+	if (kind == VMW_OP_PUD && (val & PTE_PS)) {
+		*frame &= ~((1ull << 30) - 1);
+		return 1ull << 30;
+	}
+	return PAGE;
+}
+
+static int vmw_inside(uint64_t frame, uint64_t span, uint64_t ram)
+{
+	return frame < ram && span <= ram - frame;
+}
+
+/* A page-table kind: the entry is 8-aligned (its range is checked by the
+ * caller with hv_guest_range); a present entry must map guest RAM only. */
+enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
+			      uint64_t *gpa, unsigned *why, const char **reason)
+{
+	unsigned kind = (unsigned)(op->op & 7);
+	uint64_t frame, span;
+
+	*why = VMW_REFUSE_NONE;
+	*gpa = op->op & ~7ull;
+	if (kind == VMW_OP_CR3) {
+		if (*gpa != 0) {
+			*reason = "cr3 entry with an address";
+			return VMW_BAD;
+		}
+		frame = op->val & ADDR_MASK;
+		if ((op->val & ~(ADDR_MASK | CR3_FLAGS)) ||
+		    !vmw_inside(frame, PAGE, ram) ||
+		    (frame >= GMEM_HOLE_START && frame < GMEM_HOLE_END)) {
+			*why = VMW_REFUSE_CR3;
+			return VMW_REFUSE;
+		}
+		return VMW_APPLY;
+	}
+	if (kind < VMW_OP_PTE || kind > VMW_OP_P4D) {
+		*reason = "unknown entry kind";
+		return VMW_BAD;
+	}
+	if (!(op->val & PTE_P))
+		return VMW_APPLY;
+	span = vmw_span(kind, op->val, &frame);
+	if (!vmw_inside(frame, span, ram)) {
+		*why = VMW_REFUSE_FRAME;
+		return VMW_REFUSE;
+	}
+	return VMW_APPLY;
+}
+
+static int vmw_cpuid_cmp(const void *a, const void *b)
+{
+	const struct vmw_cpuid_entry *x = a, *y = b;
+	if (x->leaf != y->leaf)
+		return x->leaf < y->leaf ? -1 : 1;
+	if (x->subleaf != y->subleaf)
+		return x->subleaf < y->subleaf ? -1 : 1;
+	return 0;
+}
+
+/* Leaf 1's OSXSAVE and leaf 7's OSPKE follow CR4 at run time; the ROM
+ * sets them from CR4 itself, so the table carries them clear. */
+static void vmw_cpuid_dynamic(struct vmw_cpuid_entry *e)
+{
+	if (e->leaf == 1) {
+		e->flags |= VMW_CPUID_OSXSAVE;
+		e->ecx &= ~(1u << 27);
+	}
+	if (e->leaf == 7 && e->subleaf == 0) {
+		e->flags |= VMW_CPUID_OSPKE;
+		e->ecx &= ~(1u << 4);
+	}
+}
+
+unsigned vmw_cpuid_table(const struct kvm_cpuid_entry2 *in, unsigned n,
+			 struct vmw_cpuid_entry *out, unsigned cap)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n && k < cap; i++) {
+		const struct kvm_cpuid_entry2 *c = &in[i];
+		int indexed = (c->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) != 0;
+		if (c->function == 0xd)
+			continue;
+		out[k] = (struct vmw_cpuid_entry){
+			.leaf = c->function, .subleaf = indexed ? c->index : 0,
+			.flags = indexed ? VMW_CPUID_INDEXED : 0,
+			.eax = c->eax, .ebx = c->ebx, .ecx = c->ecx, .edx = c->edx,
+		};
+		vmw_cpuid_dynamic(&out[k++]);
+	}
+	qsort(out, k, sizeof(*out), vmw_cpuid_cmp);
+	return k;
+}
+
+uint64_t vmw_alarm_next(uint64_t deadline, uint64_t period, uint64_t now)
+{
+	uint64_t next = deadline + period;
+	if (next < deadline || next <= now)
+		next = now + period;
+	return next;
+}
