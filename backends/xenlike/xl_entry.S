@@ -1,0 +1,154 @@
+/*
+ * xl_entry.S: the Xen-like ROM's assembly: the hypercall page and the
+ * callee-save entries (clobber rax at most).
+ *
+ *   void vmi_rom_call_irq_disable(void);          mask = 1
+ *   void vmi_rom_call_irq_enable(void);           mask = 0, sti, upcall if pending
+ *   uint64_t vmi_rom_call_save_fl(void);          rflags, IF = !mask
+ *   void vmi_rom_call_restore_fl(uint64_t fl);    IF of fl: enable, else disable
+ *   void vmi_rom_call_safe_halt(void);            enable, then block
+ *   void vmi_rom_call_halt(void);                 block (poll if masked)
+ *   void vmi_rom_call_set_pte(uint64_t *e, uint64_t v);  (and pmd, pud, p4d)
+ *   void vmi_rom_call_invlpg(uint64_t va);        flush the lazy queue, invlpg
+ *   void vmi_rom_call_write_cr3(uint64_t cr3);    flush the lazy queue, mov cr3
+ *
+ * The irq entries are plain memory operations on the shared-info page
+ * (xl_data, the first page of the data area); only an enable that finds
+ * an event pending makes a hypercall.  The others save the SysV
+ * caller-saved registers and call C (xenlike.c).
+ *
+ * The hypercall page is the only place that knows how hv is reached:
+ * it is int3 filler in the image until hv writes its stubs at setup.
+ */
+#include "xl_abi.h"
+
+#define MASK	xl_data+XL_OFF_UPCALL_MASK(%rip)
+#define PENDING	xl_data+XL_OFF_UPCALL_PENDING(%rip)
+#define STUB(n)	xl_hypercall_page+(n)*XL_HC_STUB_SIZE
+
+	.macro	entry name
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+\name:
+	endbr64
+	.endm
+
+	/* Save what SysV lets C clobber except rax, align the stack, call. */
+	.macro	call_c_saved fn
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbp
+	movq	%rsp, %rbp
+	andq	$-16, %rsp
+	call	\fn
+	movq	%rbp, %rsp
+	popq	%rbp
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	.endm
+
+	.section .text.xl_hcpage, "ax", @progbits
+	.balign	4096
+	.globl	xl_hypercall_page
+	.hidden	xl_hypercall_page
+xl_hypercall_page:
+	.fill	XL_HC_PAGE_SIZE, 1, XL_HC_FILL
+
+	.text
+/* ---- irq: the virtual interrupt flag ---- */
+
+entry vmi_rom_call_irq_disable
+	movb	$1, MASK
+	ret
+
+/* The hardware IF is set too: after a switch away from an interrupt
+ * handler the next thread runs with the gate's IF=0 until it enables. */
+entry vmi_rom_call_irq_enable
+	movb	$0, MASK
+	sti
+	cmpb	$0, PENDING
+	jne	xl_upcall
+	ret
+
+/* An event arrived while masked: have hv inject it now. */
+xl_upcall:
+	incq	xl_data+XL_OFF_ST_UPCALLS(%rip)
+	call	STUB(XL_HC_EVTCHN_UPCALL)
+	ret
+
+entry vmi_rom_call_save_fl
+	pushfq
+	popq	%rax
+	orq	$0x200, %rax
+	testb	$1, MASK
+	jz	1f
+	andq	$~0x200, %rax
+1:	ret
+
+entry vmi_rom_call_restore_fl
+	testl	$0x200, %edi
+	jz	vmi_rom_call_irq_disable
+	jmp	vmi_rom_call_irq_enable
+
+/* sti; hlt: unmask, and block in hv unless an event is already pending;
+ * hv returns once it has injected the upcall. */
+entry vmi_rom_call_safe_halt
+	movb	$0, MASK
+	sti
+	cmpb	$0, PENDING
+	jne	xl_upcall
+	pushq	%rbx
+	movl	$XL_BLOCK_UNMASKED, %ebx
+	incq	xl_data+XL_OFF_ST_BLOCKS(%rip)
+	call	STUB(XL_HC_BLOCK)
+	popq	%rbx
+	ret
+
+/* hlt: the flag stays as it is; masked, hv only waits for an event. */
+entry vmi_rom_call_halt
+	pushq	%rbx
+	movzbl	MASK, %ebx
+	incq	xl_data+XL_OFF_ST_BLOCKS(%rip)
+	call	STUB(XL_HC_BLOCK)
+	popq	%rbx
+	ret
+
+/* ---- mmu: entries go through hv (xl_set_entry) ---- */
+
+	.macro	set_entry name, level
+entry vmi_rom_call_\name
+	pushq	%rdx
+	movl	$\level, %edx
+	call_c_saved xl_set_entry
+	popq	%rdx
+	ret
+	.endm
+	set_entry set_pte, 1
+	set_entry set_pmd, 2
+	set_entry set_pud, 3
+	set_entry set_p4d, 4
+
+entry vmi_rom_call_invlpg
+	call_c_saved xl_lazy_apply
+	invlpg	(%rdi)
+	ret
+
+entry vmi_rom_call_write_cr3
+	call_c_saved xl_lazy_apply
+	movq	%rdi, %cr3
+	ret
+
+	.section .note.GNU-stack,"",@progbits
