@@ -20,7 +20,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-fcf-protection=none -fno-toplevel-reorder -Wall -Wextra -Werror -Wno-unused-parameter \
 	-nostdinc -isystem $(NEWLIB)/include -isystem $(SYSINC) \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-Ikernel/include -Inative/include -Ipvops/include -Ivmi-rom/include -Ivmi-rom
+	-Ikernel/include -Inative/include -Ipvops/include -Ivmi-rom/include -Ivmi-rom \
+	-Ikernel/twin
 KERNEL_ASFLAGS := -Ikernel/include -Inative/include -isystem $(SYSINC) \
 	-Wa,-I,$(BUILD)/user -Wa,--noexecstack
 
@@ -29,7 +30,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S kernel/boot/*.S kernel/tests/*.c
 	kernel/user/progs.S native/uart.c native/time.c native/power.c
 # Only the paravirtualized build has op tables, a patcher and ROM support.
 KERNEL_PV_SRCS = native/native.c native/thunks.S pvops/apply.c vmi-rom/guest.c \
-	vmi-rom/validate.c $(KERNEL_PV_EXTRA)
+	vmi-rom/validate.c kernel/twin/twin_pv.c native/twin_native.c $(KERNEL_PV_EXTRA)
 
 USER_PROGS := hello fault pingpong
 USER_BINS  := $(patsubst %,$(BUILD)/user/%.bin,$(USER_PROGS))
@@ -114,3 +115,8 @@ SUITE_boot-tcg-testrom-nopatch := $(BOOT) --name boot-tcg-testrom-nopatch --opti
 
 # The pvops layer and the ROM ABI agree on numbers and conventions.
 $(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c vmi-rom/validate.c,-Ivmi-rom))
+
+# The disassembly of the paravirtualized kernel holds no raw privileged
+# instruction outside native/ and the boot stub, and no SSE.
+SUITES += kernel-scan
+SUITE_kernel-scan := tests/kernel/scan-insns.sh $(BUILD)/kernel.elf $(BUILD)/obj/kernel

@@ -1,0 +1,290 @@
+/*
+ * test_pvops.c: every op does what its instruction does, in every build
+ * and mode (patched, nopatch, never-paravirtualized), and without a ROM
+ * every patched site holds exactly the native bytes plus NOPs.
+ */
+#include <string.h>
+#include "kernel.h"
+#include "mm.h"
+#include "trap.h"
+#include "pic.h"
+#include "ktest.h"
+#include <pvops/pvops.h>
+
+#define KTEST_SUITE "pvops"
+
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+KTEST(irq_flag_round_trip)
+{
+	uint64_t f = pv_save_fl();
+	pv_irq_disable();
+	KT_EXPECT((pv_save_fl() & PV_FL_IF) == 0);
+	pv_irq_enable();
+	KT_EXPECT((pv_save_fl() & PV_FL_IF) != 0);
+	uint64_t s = pv_irq_save();
+	KT_EXPECT(s & PV_FL_IF);
+	KT_EXPECT((pv_save_fl() & PV_FL_IF) == 0);
+	pv_irq_restore(s);
+	KT_EXPECT(pv_save_fl() & PV_FL_IF);
+	pv_restore_fl(f);
+}
+
+KTEST(safe_halt_wakes_on_timer)
+{
+	uint64_t t = timer_ticks;
+	pv_irq_disable();
+	pv_safe_halt();				/* sti; hlt: the tick wakes us */
+	KT_EXPECT(pv_save_fl() & PV_FL_IF);
+	while (timer_ticks == t)
+		pv_halt();
+	KT_EXPECT(timer_ticks > t);
+}
+
+void nat_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+		   uint32_t *c, uint32_t *d);
+
+KTEST(cpuid_equals_instruction)
+{
+	static const uint32_t leaves[][2] = { { 0, 0 }, { 1, 0 }, { 7, 0 }, { 0x80000001, 0 } };
+	for (unsigned i = 0; i < ARRAY_SIZE(leaves); i++) {
+		uint32_t a, b, c, d, ra, rb, rc, rd;
+		pv_cpuid(leaves[i][0], leaves[i][1], &a, &b, &c, &d);
+#ifdef CONFIG_PV_NONE
+		nat_cpuid(leaves[i][0], leaves[i][1], &ra, &rb, &rc, &rd);
+#else
+		nat_cpuid_raw(leaves[i][0], leaves[i][1], &ra, &rb, &rc, &rd);
+#endif
+		/* Leaf 1 ebx holds the APIC id and CLFLUSH size: stable on one CPU. */
+		KT_EXPECT_EQ(a, ra);
+		KT_EXPECT_EQ(b, rb);
+		KT_EXPECT_EQ(c, rc);
+		KT_EXPECT_EQ(d, rd);
+	}
+}
+
+KTEST(msr_read_and_write)
+{
+	KT_EXPECT(pv_rdmsr(MSR_EFER) & EFER_LME);
+	KT_EXPECT(pv_rdmsr(MSR_EFER) & EFER_SCE);
+	uint64_t old = pv_rdmsr(MSR_KERNEL_GS_BASE);
+	pv_wrmsr(MSR_KERNEL_GS_BASE, 0xffff800012345000ULL);
+	KT_EXPECT_EQ(pv_rdmsr(MSR_KERNEL_GS_BASE), 0xffff800012345000ULL);
+	pv_wrmsr(MSR_KERNEL_GS_BASE, old);
+	KT_EXPECT_EQ(pv_rdmsr(MSR_KERNEL_GS_BASE), old);
+}
+
+KTEST(control_registers)
+{
+	uint64_t cr0 = pv_read_cr0(), cr4 = pv_read_cr4();
+	KT_EXPECT((cr0 & (CR0_PG | CR0_PE | CR0_WP)) == (CR0_PG | CR0_PE | CR0_WP));
+	KT_EXPECT(cr4 & CR4_PAE);
+	pv_write_cr0(cr0);
+	pv_write_cr4(cr4);
+	KT_EXPECT_EQ(pv_read_cr0(), cr0);
+	KT_EXPECT_EQ(pv_read_cr4(), cr4);
+	KT_EXPECT_EQ(pv_read_cr3(), kernel_as.pml4);
+}
+
+KTEST(descriptor_tables_reload)
+{
+	struct dtr g, i;
+	uint16_t tr;
+	__asm__ volatile("sgdt %0; sidt %1; str %2" : "=m"(g), "=m"(i), "=r"(tr));
+	pv_load_gdt(&g);
+	pv_load_idt(&i);
+	struct dtr g2, i2;
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(g2), "=m"(i2));
+	KT_EXPECT_EQ(g2.base, g.base);
+	KT_EXPECT_EQ(g2.limit, g.limit);
+	KT_EXPECT_EQ(i2.base, i.base);
+	KT_EXPECT_EQ(tr, SEL_TSS);
+	/* The IDT still works after the reload. */
+	struct trap_catch c;
+	int caught = TRAP_CATCH(&c, 6);
+	if (!caught)
+		__asm__ volatile("ud2");
+	trap_catch_end(&c);
+	KT_EXPECT(caught);
+}
+
+KTEST(cache_and_io_delay)
+{
+	pv_wbinvd();
+	for (int i = 0; i < 4; i++)
+		pv_io_delay();
+	KT_EXPECT(1);				/* returning is the test */
+}
+
+/* A page mapped at va through page-table writes we make ourselves. */
+KTEST(pte_write_visible_through_access)
+{
+	uint64_t a = pmm_alloc(), b = pmm_alloc();
+	uint64_t va = VMAP_BASE + 0x200000;
+	KT_ASSERT(a && b);
+	*(uint64_t *)P2V(a) = 0xaaaa;
+	*(uint64_t *)P2V(b) = 0xbbbb;
+	KT_ASSERT(vm_map(&kernel_as, va, a, PTE_W) == 0);
+	KT_EXPECT_EQ(*(volatile uint64_t *)va, 0xaaaa);
+	uint64_t *pte = vm_walk(&kernel_as, va, false);
+	KT_ASSERT(pte);
+	/* Repoint the entry; invlpg makes the new frame visible. */
+	pv_set_pte(pte, b | PTE_P | PTE_W);
+	pv_invlpg(va);
+	KT_EXPECT_EQ(*(volatile uint64_t *)va, 0xbbbb);
+	/* Again, with a full flush instead. */
+	pv_set_pte(pte, a | PTE_P | PTE_W);
+	pv_flush_tlb();
+	KT_EXPECT_EQ(*(volatile uint64_t *)va, 0xaaaa);
+	KT_ASSERT(vm_unmap(&kernel_as, va, NULL) == 0);
+	pmm_free(a);
+	pmm_free(b);
+}
+
+KTEST(lazy_mode_batch_visible_after_leave)
+{
+	uint64_t pa[16], va = VMAP_BASE + 0x400000;
+	pv_lazy_mmu_enter();
+	for (int i = 0; i < 16; i++) {
+		pa[i] = pmm_alloc();
+		KT_ASSERT(pa[i]);
+		*(uint64_t *)P2V(pa[i]) = 0x1000 + i;
+		KT_ASSERT(vm_map(&kernel_as, va + i * PAGE_SIZE, pa[i], PTE_W) == 0);
+	}
+	pv_lazy_mmu_flush();
+	KT_EXPECT_EQ(*(volatile uint64_t *)va, 0x1000);
+	pv_lazy_mmu_leave();
+	for (int i = 0; i < 16; i++)
+		KT_EXPECT_EQ(*(volatile uint64_t *)(va + i * PAGE_SIZE), 0x1000 + i);
+	pv_lazy_mmu_enter();
+	for (int i = 0; i < 16; i++)
+		KT_ASSERT(vm_unmap(&kernel_as, va + i * PAGE_SIZE, NULL) == 0);
+	pv_lazy_mmu_leave();
+	for (int i = 0; i < 16; i++)
+		pmm_free(pa[i]);
+}
+
+/* Upper-level entries: a new PML4 slot, PDPT and PD built by hand. */
+KTEST(upper_level_entries_and_cr3_switch)
+{
+	struct aspace as;
+	KT_ASSERT(vm_aspace_create(&as) == 0);
+	uint64_t frame = pmm_alloc();
+	KT_ASSERT(frame);
+	*(uint64_t *)P2V(frame) = 0x5151;
+	uint64_t va = 0x0000100000000000ULL;	/* a fresh PML4 slot */
+	KT_ASSERT(vm_map(&as, va, frame, PTE_W) == 0);	/* set_p4d, pud, pmd, pte */
+	KT_EXPECT(vm_walk(&kernel_as, va, false) == NULL);
+	uint64_t fl = pv_irq_save();
+	vm_switch(&as);
+	KT_EXPECT_EQ(pv_read_cr3(), as.pml4);
+	uint64_t seen = *(volatile uint64_t *)va;
+	vm_switch(&kernel_as);
+	pv_irq_restore(fl);
+	KT_EXPECT_EQ(seen, 0x5151);
+	vm_aspace_destroy(&as);			/* pt_release on every table */
+}
+
+KTEST(clocks)
+{
+	KT_EXPECT(pv_clock_freq() >= 1000000ULL);
+	uint64_t a = pv_clock_read(), b = pv_clock_read();
+	KT_EXPECT(b >= a);
+	uint64_t wall = pv_wallclock();
+	if (wall == 0)
+		KT_SKIP("no wall clock here (the RTC reads nothing)");
+	/* After 2020-01-01, before 2100-01-01. */
+	KT_EXPECT(wall / 1000000000ULL > 1577836800ULL);
+	KT_EXPECT(wall / 1000000000ULL < 4102444800ULL);
+}
+
+#ifndef CONFIG_PV_NONE
+#include <pvops/patch.h>
+#include <pvops/site.h>
+#include <native/templates.h>
+#include "twin.h"
+
+extern const void *const nat_op_table[PV_OP_COUNT];
+
+static const char *native_patch_skip(void)
+{
+	if (kopts.pv_mode == PVMODE_NOPATCH)
+		return "pvops=nopatch: sites stay indirect";
+	if (strcmp(pv_backend_name(), "native") != 0)
+		return "a ROM is bound: sites follow its answers";
+	return NULL;
+}
+
+/* Every site: template bytes (or a call to the native C function, or
+ * nothing) followed by exactly the NOP padding pv_nop_fill writes. */
+KTEST(sites_hold_native_bytes)
+{
+	const char *skip = native_patch_skip();
+	if (skip)
+		KT_SKIP(skip);
+	int bad = 0;
+	for (const struct pv_site *s = __pv_sites_start; s < __pv_sites_end; s++) {
+		uint8_t want[PV_SITE_MAX_LEN];
+		const struct nat_template *t = &nat_templates[s->op];
+		size_t used = 0;
+		if (t->kind == PV_NATIVE) {
+			memcpy(want, t->bytes, t->len);
+			used = t->len;
+		} else if (t->kind == PV_CALL) {
+			int32_t rel = (int32_t)((uint64_t)nat_op_table[s->op] - (s->addr + 5));
+			want[0] = 0xe8;
+			memcpy(want + 1, &rel, 4);
+			used = 5;
+		}
+		pv_nop_fill(want + used, s->len - used);
+		if (memcmp((const void *)s->addr, want, s->len) != 0 && bad++ < 5)
+			kt_fail(kt, __FILE__, __LINE__, "site %#llx (%s) does not hold its native bytes",
+				(unsigned long long)s->addr, pv_op_name(s->op));
+	}
+	KT_EXPECT_EQ(bad, 0);
+}
+
+/* Length of a NOP form of pv_nops at p, 0 if none. */
+static int nop_at(const uint8_t *p)
+{
+	for (int n = PV_NOP_MAX; n >= 1; n--)
+		if (memcmp(p, pv_nops[n], n) == 0)
+			return n;
+	return 0;
+}
+
+/* Walks a patched probe and its native twin together, skipping NOPs in
+ * the patched one; both must reach their ret with the same bytes. */
+static bool same_modulo_nops(const uint8_t *pv, const uint8_t *nat, int *at)
+{
+	int i = 0, j = 0;
+	while (i < 96 && j < 96) {
+		if (pv[i] == nat[j]) {
+			if (pv[i] == 0xc3)
+				return true;		/* both at ret */
+			i++, j++;
+			continue;
+		}
+		int n = nop_at(pv + i);
+		if (!n)
+			break;
+		i += n;
+	}
+	*at = j;
+	return false;
+}
+
+KTEST(patched_text_equals_native_build)
+{
+	const char *skip = native_patch_skip();
+	if (skip)
+		KT_SKIP(skip);
+	for (int k = 0; k < ntwins; k++) {
+		int at = 0;
+		if (!same_modulo_nops(twins[k].pv, twins[k].nat, &at))
+			kt_fail(kt, __FILE__, __LINE__, "op %s: patched probe differs from the "
+				"never-paravirtualized build at native byte %d", twins[k].name, at);
+	}
+	kt_note("%d ops compared with the never-paravirtualized build", ntwins);
+}
+#endif
