@@ -1,5 +1,5 @@
 /* devices.c: hv's small fixed ports: the isa-debug-exit port 0xf4, the
- * io-delay port 0x80 and the stats port 0xf0. */
+ * io-delay port 0x80 and the stats port 0xf0; and the CMOS clock (rtc.c). */
 #include "hcall.h"
 
 /* QEMU's isa-debug-exit: any access size, status (c << 1) | 1, so a
@@ -42,4 +42,5 @@ void devices__init(struct hv *hv)
 	hv_port_register(HV_PORT_EXIT, 1, "exit", exit_io, NULL);
 	hv_port_register(HV_PORT_DELAY, 1, "iodelay", delay_io, NULL);
 	hv_port_register(HV_PORT_STATS, 4, "stats", stats_io, NULL);
+	rtc__init(hv);
 }

@@ -98,6 +98,7 @@ void uart__init(struct hv *hv);
 void uart__flush(void);
 /* devices.c */
 void devices__init(struct hv *hv);
+void rtc__init(struct hv *hv);			/* CMOS clock, ports 0x70-0x71 */
 /* stats.c */
 int stats__init(struct hv *hv);
 void stats__exit(struct hv *hv, unsigned reason);

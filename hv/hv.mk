@@ -3,7 +3,7 @@
 # guests in tests/hvguests/ and their suites.
 
 HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
-           hv/gmem.c hv/hcall.c hv/devices.c hv/uart.c hv/stats.c \
+           hv/gmem.c hv/hcall.c hv/devices.c hv/rtc.c hv/uart.c hv/stats.c \
            hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
            hv/vmwarelike_check.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h
