@@ -112,9 +112,13 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	uint64_t base = pmm_alloc_contig(n);
 	if (!base)
 		return 0;
-	for (uint64_t i = 0; i < n; i++)
-		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, PTE_W) != 0)
+	/* The data area is never executed (SPEC.md, mapping rules). */
+	uint64_t nx = (pv_rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t fl = PTE_W | (i * PAGE_SIZE >= rom_len ? nx : 0);
+		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, fl) != 0)
 			return 0;
+	}
 	*pa = base;
 	return ROM_VA;
 }

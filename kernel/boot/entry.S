@@ -54,6 +54,7 @@ _start32:
 	cpuid
 	btl	$29, %edx
 	jnc	no_long_mode
+	movl	%edx, %ebp			/* bit 20: NX available */
 
 	/* One page directory of 2 MiB pages covers physical 0..1 GiB. */
 	movl	$(boot_pd - KERNEL_VMA), %ebx
@@ -84,7 +85,10 @@ _start32:
 	movl	$MSR_EFER, %ecx
 	rdmsr
 	orl	$(EFER_LME | EFER_SCE), %eax
-	wrmsr
+	btl	$20, %ebp
+	jnc	1f
+	orl	$EFER_NXE, %eax			/* no-execute pages, where there are */
+1:	wrmsr
 	movl	%cr0, %eax
 	andl	$~CR0_EM, %eax
 	orl	$(CR0_PG | CR0_WP | CR0_MP | CR0_NE), %eax
