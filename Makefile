@@ -72,6 +72,11 @@ run: setup
 	$(Q)$(MAKE) build-all
 	$(Q)$(MAKE) hv-run
 
+# The benchmark matrix and its report (bench/README.md).
+bench: setup
+	$(Q)$(MAKE) bench-deps
+	$(Q)bench/run.sh
+
 test: setup
 	$(Q)$(MAKE) build-all
 	$(Q)$(MAKE) $(BUILD)/suites.list

@@ -1,0 +1,60 @@
+# matrix.sh: the benchmark matrix, sourced by run.sh, report.sh and
+# check.sh so the three agree on what a complete report holds.
+#
+# BENCH_ENVS   environments (columns), in report order
+# BENCH_PATHS  paravirtual paths (rows), in report order; nopv first,
+#              as every ratio is taken against it
+# bench_ops    prints the op names, in run order, from the one table
+#              that defines them (kernel/bench/bench.c)
+
+BENCH_ENVS="tcg kvm hv"
+BENCH_PATHS="nopv patched nopatch xenlike vmwarelike"
+
+# One line describing an environment.
+bench_env_desc() {
+    case $1 in
+    tcg) echo "QEMU TCG, -icount shift=0: the TSC counts guest instructions; exact" ;;
+    kvm) echo "QEMU with KVM (-cpu host,-arch-capabilities): wall-clock TSC; emulation-bound and noisy here" ;;
+    hv) echo "hv on KVM: wall-clock TSC (noisy) and exits per op from hv's stats port (exact)" ;;
+    *) echo "unknown environment" ;;
+    esac
+}
+
+# One line describing a path.
+bench_path_desc() {
+    case $1 in
+    nopv) echo "build/kernel-nopv: never paravirtualized, the native instruction inline" ;;
+    patched) echo "build/kernel, no ROM: every site patched to native code at boot" ;;
+    nopatch) echo "build/kernel pvops=nopatch: every site an indirect call through the op table" ;;
+    xenlike) echo "build/kernel with the Xen-like ROM (hv --backend xenlike): sites patched into the ROM" ;;
+    vmwarelike) echo "build/kernel with the VMware-like ROM (hv --backend vmwarelike): sites patched into the ROM" ;;
+    *) echo "unknown path" ;;
+    esac
+}
+
+# The op names of the in-guest table, in order: lines of the form
+#	{ "name", "unit", ...
+bench_ops() {
+    sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)", "[A-Za-z0-9_]*",.*/\1/p' \
+        "${BENCH_TOP:-.}/kernel/bench/bench.c"
+}
+
+# "name unit" for each op, in order.
+bench_op_units() {
+    sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)", "\([A-Za-z0-9_]*\)",.*/\1 \2/p' \
+        "${BENCH_TOP:-.}/kernel/bench/bench.c"
+}
+
+# The pvops ops each bench op exercises (for the report's "site"
+# column: how the patcher left those sites in that run).
+bench_op_sites() {
+    case $1 in
+    irq_pair) echo "irq_disable irq_enable" ;;
+    save_restore_fl) echo "save_fl restore_fl" ;;
+    cpuid|rdmsr|read_cr3|write_cr3|invlpg|flush_tlb) echo "$1" ;;
+    pte_write) echo "set_pte" ;;
+    pte_lazy512) echo "lazy_mmu_enter set_pte lazy_mmu_leave" ;;
+    halt_wake) echo "set_alarm safe_halt" ;;
+    console) echo "console_write" ;;
+    esac
+}
