@@ -1,6 +1,6 @@
 /* backend_vmwarelike.c: hv's host side of the VMware-like ROM
  * (backends/vmwarelike/): the backdoor command port 0x5658 and bulk port
- * 0x5659, the deferred-mode queue applied in one exit, the CPUID table,
+ * 0x5659, the deferred-mode queue checked in one exit, the CPUID table,
  * the TSC frequency, wall clock, halt and shutdown, and the alarm: a
  * thread that raises 8259 line 0 through KVM_IRQ_LINE at the deadline
  * (the in-kernel irqchip delivers it; no exit to hv).
@@ -156,24 +156,13 @@ static int vmw_cpuid_fill(struct hv *hv, struct kvm_regs *r)
 	return 0;
 }
 
-static int vmw_load_cr3(struct hv *hv, uint64_t cr3)
-{
-	struct kvm_sregs s;
-
-	if (ioctl(hv->vcpu, KVM_GET_SREGS, &s) < 0 ||
-	    (s.cr3 = cr3, ioctl(hv->vcpu, KVM_SET_SREGS, &s) < 0)) {
-		hv_end(hv, HV_EXIT_INTERNAL, "vmwarelike: cr3: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Apply one queue entry; 1 if refused, 0 if applied, -1 if the guest
- * was ended. */
-static int vmw_apply(struct hv *hv, const struct vmw_mmu_op *op, unsigned *why)
+/* Check one queue entry; 1 if refused, 0 if accepted, -1 if the guest
+ * was ended.  The entry itself must be guest RAM. */
+static int vmw_check_entry(struct hv *hv, const struct vmw_mmu_op *op,
+			   unsigned *why)
 {
 	const char *reason = NULL;
-	uint64_t gpa, *e;
+	uint64_t gpa;
 
 	switch (vmw_check_op(op, hv->gm.size, &gpa, why, &reason)) {
 	case VMW_REFUSE:
@@ -185,17 +174,21 @@ static int vmw_apply(struct hv *hv, const struct vmw_mmu_op *op, unsigned *why)
 	case VMW_APPLY:
 		break;
 	}
-	if ((op->op & 7) == VMW_OP_CR3)
-		return vmw_load_cr3(hv, op->val);
-	e = hv_guest_range(hv, gpa, 8, "vmwarelike page-table entry");
-	if (e == NULL)
+	if ((op->op & 7) != VMW_OP_CR3 &&
+	    hv_guest_range(hv, gpa, 8, "vmwarelike page-table entry") == NULL)
 		return -1;
-	__atomic_store_n(e, op->val, __ATOMIC_RELEASE);
 	return 0;
 }
 
-/* MMU_FLUSH: rsi entries at gpa rbx, applied in order; refused ones are
- * skipped and reported (eax count, rbx first index, rcx its reason). */
+/*
+ * MMU_FLUSH: rsi entries at gpa rbx, checked in order; a refused entry's
+ * kind is cleared in the queue (so the ROM skips it) and reported: eax
+ * count, rbx first index, rcx its reason.  hv does not store the accepted
+ * entries itself: on this KVM (shadow paging) a store through hv's mapping
+ * of guest RAM bypasses KVM's write tracking of page-table pages and
+ * leaves stale translations; the ROM's own stores, in the same order right
+ * after this exit, keep KVM coherent (SPEC.md 19.2).
+ */
 static int vmw_mmu_flush(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 {
 	struct vmw_mmu_op *q;
@@ -212,10 +205,13 @@ static int vmw_mmu_flush(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 		return -1;
 	for (uint64_t i = 0; i < r->rsi; i++) {
 		struct vmw_mmu_op op = q[i];      /* one read: the guest may race */
-		int rc = vmw_apply(hv, &op, &why);
+		int rc = vmw_check_entry(hv, &op, &why);
 		if (rc < 0)
 			return -1;
-		if (rc > 0 && refused++ == 0) {
+		if (rc == 0)
+			continue;
+		q[i].op = op.op & ~7ull;          /* kind 0: refused, skip */
+		if (refused++ == 0) {
 			first = i;
 			first_why = why;
 		}
@@ -268,11 +264,12 @@ static int vmw_command(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 	return -1;
 }
 
-/* The common checks of both ports; the registers on success. */
+/* The common checks of both ports; the registers on success.  The
+ * shape is checked before the registers are read, the magic after. */
 static int vmw_enter(struct hv *hv, struct hv_io *io, struct kvm_regs *r)
 {
 	const char *why = vmw_check_access(io->port, io->out, io->size,
-					   hv->run->io.count, 0);
+					   hv->run->io.count, VMW_MAGIC);
 
 	if (why == NULL && vcpu__get_regs(hv, r))
 		return -1;
@@ -300,7 +297,10 @@ static void vmw_cmd_port(struct hv *hv, struct hv_io *io, void *opaque)
 
 	if (vmw_enter(hv, io, &r) || vmw_command(hv, &r, &eax))
 		return;
+	/* Registers written during an in-exit win over the value read
+	 * (measured on this KVM), so eax goes in both. */
 	io->val = eax;
+	r.rax = eax;
 	vcpu__set_regs(hv, &r);
 }
 

@@ -39,8 +39,11 @@
 #define VMW_CMD_GETVERSION   0x0a  /* eax = VMW_PROTO, ebx = VMW_MAGIC, ecx = VMW_PRODUCT */
 #define VMW_CMD_GETHZ        0x2d  /* rbx = guest TSC Hz (0: unknown) */
 #define VMW_CMD_CPUID_FILL   0x80  /* rbx = table gpa, rsi = capacity: rbx = entries */
-#define VMW_CMD_MMU_FLUSH    0x81  /* rbx = queue gpa, rsi = count: eax = refused,
-                                    * rbx = first refused index, rcx = its reason */
+#define VMW_CMD_MMU_FLUSH    0x81  /* rbx = queue gpa, rsi = count: the host checks
+                                    * each entry and clears the kind of refused
+                                    * ones; the ROM then stores the rest.
+                                    * eax = refused, rbx = first refused index,
+                                    * rcx = its reason */
 #define VMW_CMD_ALARM_SET    0x82  /* rbx = delay ns, rsi = period ns (0: one-shot) */
 #define VMW_CMD_ALARM_CANCEL 0x83
 #define VMW_CMD_WALLCLOCK    0x84  /* rbx = ns since 1970-01-01 UTC */
@@ -57,6 +60,7 @@
 #define VMW_PERIOD_MIN_NS    1000000ull  /* periodic alarm: at least 1 ms */
 
 /* Queue entry kinds (the low 3 bits of vmw_mmu_op.op). */
+#define VMW_OP_REFUSED 0 /* the host cleared the kind: do not apply */
 #define VMW_OP_PTE   1   /* level 1 .. 4: op & ~7 is the entry's gpa */
 #define VMW_OP_PMD   2
 #define VMW_OP_PUD   3
@@ -109,7 +113,8 @@ struct vmw_cpuid_entry {
 	uint32_t pad;
 };
 
-/* One deferred update (ROM writes it, HOST reads it at MMU_FLUSH). */
+/* One deferred update (ROM writes it; HOST reads it at MMU_FLUSH and
+ * clears the kind of a refused one). */
 struct vmw_mmu_op {
 	uint64_t op;    /* entry gpa | VMW_OP_* kind */
 	uint64_t val;   /* the new entry, or the new cr3 */

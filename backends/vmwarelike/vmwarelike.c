@@ -2,8 +2,9 @@
  * vmwarelike.c: the VMware-like ROM: every call that needs the host goes
  * through the backdoor port (vmw_backdoor in vmw_rom.S), interrupts stay
  * native (hv injects real ones through the in-kernel 8259), page-table and
- * cr3 writes are deferred in lazy mode into a queue in the data area and
- * applied by the host in one exit, CPUID is answered from a table the host
+ * cr3 writes are deferred in lazy mode into a queue in the data area,
+ * checked by the host in one exit and then stored in order, CPUID is
+ * answered from a table the host
  * fills at init, and the clock is the TSC scaled by the frequency the host
  * gave at init.  SPEC.md section 19.2 says what each call does; vmw_abi.h
  * holds the transport and the data-area layout.
@@ -163,7 +164,41 @@ static void vmw_refused(uint32_t n, uint64_t first, uint64_t why)
 	vmi_rom_call_console_write(msg, sizeof(msg) - 1);
 }
 
-/* Hand the queue to the host: one exit applies every entry in order. */
+/* The virtual address of pa through the first linear map holding it
+ * (the queue holds what vmw_virt_to_phys gave; a map gives it back). */
+static uint64_t *vmw_phys_to_virt(uint64_t pa)
+{
+	for (uint32_t i = 0; i < vmw_data.nr_maps; i++)
+		if (pa >= vmw_data.map_phys[i] &&
+		    pa - vmw_data.map_phys[i] < vmw_data.map_size[i])
+			return (uint64_t *)(uintptr_t)(vmw_data.map_virt[i] +
+						       (pa - vmw_data.map_phys[i]));
+	return 0;
+}
+
+/* Store the entries the host accepted, in queue order: our own stores,
+ * so the hypervisor's tracking of page-table pages sees every change. */
+static void vmw_commit(uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct vmw_mmu_op *q = &vmw_data.queue[i];
+		uint64_t kind = q->op & 7;
+		uint64_t *e;
+
+		if (kind == VMW_OP_REFUSED)
+			continue;
+		if (kind == VMW_OP_CR3) {
+			__asm__ volatile("mov %0, %%cr3" : : "r"(q->val) : "memory");
+			continue;
+		}
+		e = vmw_phys_to_virt(q->op & ~7ull);
+		if (e)
+			*(volatile uint64_t *)e = q->val;
+	}
+}
+
+/* Hand the queue to the host: one exit checks every entry; the accepted
+ * ones are stored right after, in order. */
 void vmw_flush(void)
 {
 	struct vmw_regs r;
@@ -176,6 +211,7 @@ void vmw_flush(void)
 		.si = n,
 	};
 	vmw_cmd(VMW_CMD_MMU_FLUSH, &r);
+	vmw_commit(n);
 	vmw_data.queue_len = 0;
 	vmw_data.n.flushes++;
 	if ((uint32_t)r.ax != 0)
