@@ -94,24 +94,20 @@ $(eval $(call unit_test,cmdline,tests/unit/test_cmdline.c kernel/cmdline.c,-Iker
 $(eval $(call unit_test,memmap,tests/unit/test_memmap.c kernel/memmap.c,-Ikernel/include))
 $(eval $(call unit_test,pgtable,tests/unit/test_pgtable.c,-Ikernel/include))
 
-# Boot suites: the kernel's own KTAP self-tests under each environment;
+# Boot suites for the modes of the one image (the environments are the
+# matrix, tests/matrix.sh): nopatch and never-paravirtualized under QEMU
+# TCG and KVM, the ROM path left indirect, and the deliberate panic.
 # expect= makes the kernel check which backend it bound.
 BOOT := tests/boot/boot-qemu.sh
 TROM := $(BUILD)/backends/testrom.rom
-SUITES += boot-tcg boot-tcg-nopatch boot-tcg-nopv boot-kvm boot-kvm-nopatch \
-	boot-kvm-nopv boot-grub boot-panic boot-tcg-testrom boot-kvm-testrom \
-	boot-tcg-testrom-nopatch
-SUITE_boot-tcg          := $(BOOT) --name boot-tcg tcg $(BUILD)/kernel test expect=native
+SUITES += boot-tcg-nopatch boot-tcg-nopv boot-kvm-nopatch boot-kvm-nopv \
+	boot-tcg-testrom-nopatch boot-panic
 SUITE_boot-tcg-nopatch  := $(BOOT) --name boot-tcg-nopatch tcg $(BUILD)/kernel test pvops=nopatch expect=native
 SUITE_boot-tcg-nopv     := $(BOOT) --name boot-tcg-nopv tcg $(BUILD)/kernel-nopv test expect=never-paravirtualized
-SUITE_boot-kvm          := $(BOOT) --name boot-kvm kvm $(BUILD)/kernel test expect=native
 SUITE_boot-kvm-nopatch  := $(BOOT) --name boot-kvm-nopatch kvm $(BUILD)/kernel test pvops=nopatch expect=native
 SUITE_boot-kvm-nopv     := $(BOOT) --name boot-kvm-nopv kvm $(BUILD)/kernel-nopv test expect=never-paravirtualized
-SUITE_boot-grub         := $(BOOT) --name boot-grub grub $(BUILD)/kernel test expect=native
-SUITE_boot-panic        := $(BOOT) --name boot-panic --expect-panic tcg $(BUILD)/kernel test=trap.panic
-SUITE_boot-tcg-testrom  := $(BOOT) --name boot-tcg-testrom --option-rom $(TROM) tcg $(BUILD)/kernel test expect=testrom
-SUITE_boot-kvm-testrom  := $(BOOT) --name boot-kvm-testrom --option-rom $(TROM) kvm $(BUILD)/kernel test expect=testrom
 SUITE_boot-tcg-testrom-nopatch := $(BOOT) --name boot-tcg-testrom-nopatch --option-rom $(TROM) tcg $(BUILD)/kernel test pvops=nopatch expect=testrom
+SUITE_boot-panic        := $(BOOT) --name boot-panic --expect-panic tcg $(BUILD)/kernel test=trap.panic
 
 # The pvops layer and the ROM ABI agree on numbers and conventions.
 $(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c vmi-rom/validate.c,-Ivmi-rom))

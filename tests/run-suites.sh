@@ -7,7 +7,8 @@
 # skipped); `make` writes build/suites.list.  With PATTERNs (shell globs),
 # only the suites whose name matches one run.  Each command runs from the
 # top of the tree under bash, with CMOCKA_MESSAGE_OUTPUT=TAP, no standard
-# input and a timeout: RUN_SUITES_TIMEOUT seconds (default 300), or N
+# input, RUN_SUITES_TABLE naming a file where it may leave a table that
+# is printed under its verdict line, and a timeout: RUN_SUITES_TIMEOUT seconds (default 300), or N
 # when the command starts with the word "@timeout=N".  Its standard
 # output and error go to build/test-logs/NAME.log (RUN_SUITES_LOGDIR
 # overrides the folder); only standard output is parsed, by
@@ -61,10 +62,12 @@ ensure_counter() {
 run_command() {
     local cmd=$1 limit=$2 log=$3 out=$4
     : > "$log"
+    rm -f "${log%.log}.table"
     # The outer subshell keeps bash's own "Segmentation fault" notices
     # out of our output; the suite's stderr is in the log already.
     STATUS=$( (
-        ( cd "$TOP" && CMOCKA_MESSAGE_OUTPUT=TAP exec timeout -k 10 "$limit" \
+        ( cd "$TOP" && CMOCKA_MESSAGE_OUTPUT=TAP RUN_SUITES_TABLE=${log%.log}.table \
+            exec timeout -k 10 "$limit" \
             bash -c "$cmd" < /dev/null 2>> "$log" ) | tee -a "$log" > "$out"
         echo "${PIPESTATUS[0]}" ) 2> /dev/null )
 }
@@ -117,6 +120,8 @@ report_suite() {
     [ "$failed" -gt 0 ] && verdict=FAIL
     echo "$verdict $name: $passed passed, $failed failed, $skipped skipped" \
          "(${secs} s)"
+    # A suite may leave a table for people (the environment matrix).
+    [ -s "${log%.log}.table" ] && indent < "${log%.log}.table"
     TOTAL_PASSED=$((TOTAL_PASSED + passed))
     TOTAL_FAILED=$((TOTAL_FAILED + failed))
     TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))

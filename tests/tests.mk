@@ -19,3 +19,8 @@ $(BUILD)/tests/ktap $(BUILD)/tests/ktap-san: tests/harness/ktap.h
 # timed out, crashing) and checks its per-suite lines and totals.
 SUITES += harness-selftest
 SUITE_harness-selftest := tests/harness/selftest.sh
+
+# The one kernel image in every environment, with a table of the results
+# (tests/matrix.sh).
+SUITES += matrix
+SUITE_matrix := @timeout=900 tests/matrix.sh
