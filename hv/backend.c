@@ -7,7 +7,7 @@
 
 static const struct hv_backend hv_backends[] = {
 	{ "none", NULL },
-	{ "xenlike", NULL },
+	{ "xenlike", xl__init },
 	{ "vmwarelike", vmw__init },
 };
 #define HV_NBACKENDS (sizeof(hv_backends) / sizeof(hv_backends[0]))

@@ -22,5 +22,6 @@ int hv_backend_init(struct hv *hv);
 
 /* The backends' own entry points. */
 int vmw__init(struct hv *hv);           /* backend_vmwarelike.c */
+int xl__init(struct hv *hv);            /* backend_xenlike.c */
 
 #endif

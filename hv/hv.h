@@ -75,6 +75,9 @@ struct hv {
 	int dump;                   /* register dump after the reason */
 	char reason[256];
 	struct hv_stats stats;
+	/* The backend's hook, run with the vCPU stopped before every
+	 * KVM_RUN (interrupt injection that depends on guest state). */
+	void (*backend_poll)(struct hv *hv);
 };
 
 /* Stop the guest: first call wins; status is one of enum hv_status or a

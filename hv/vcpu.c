@@ -288,7 +288,13 @@ static void vcpu_exit(struct hv *hv)
 int vcpu__run(struct hv *hv)
 {
 	while (!hv->ended) {
-		int rc = ioctl(hv->vcpu, KVM_RUN, 0);
+		int rc;
+
+		if (hv->backend_poll)
+			hv->backend_poll(hv);
+		if (hv->ended)
+			break;
+		rc = ioctl(hv->vcpu, KVM_RUN, 0);
 
 		if (rc < 0 && errno != EINTR && errno != EAGAIN) {
 			hv_end(hv, HV_EXIT_INTERNAL, "KVM_RUN: %s", strerror(errno));

@@ -164,20 +164,33 @@ static uint64_t xl_v2p(uint64_t va)
 	return 0;
 }
 
+/* The inverse of xl_v2p for an address it produced. */
+static volatile uint64_t *xl_p2v(uint64_t pa)
+{
+	for (uint32_t i = 0; i < ST.nr_maps; i++)
+		if (pa >= ST.map_phys[i] && pa - ST.map_phys[i] < ST.map_size[i])
+			return (volatile uint64_t *)(uintptr_t)(pa - ST.map_phys[i] +
+								ST.map_virt[i]);
+	return 0;
+}
+
 /* Send queue[0..n): one mmu_update when it fits, else one multicall
- * holding an mmu_update per XL_MMU_MAX requests.  Counts what hv
- * refused: the guest reads the counters (struct xl_rom_state). */
+ * holding an mmu_update per XL_MMU_MAX requests.  hv writes each entry
+ * it accepts and zeroes the ptr of each it refuses.  The ROM then
+ * stores the accepted values again through its own mapping: under
+ * shadow paging (KVM without EPT, as here) only a guest write reaches
+ * KVM's write-protection of table pages; hv's write alone would leave a
+ * stale shadow entry.  Refusals are counted for the guest to read. */
 static void xl_queue_send(uint64_t n)
 {
-	uint64_t qpa = ST.data_pa + XL_OFF_QUEUE;
-	int64_t refused = 0;
+	uint64_t qpa = ST.data_pa + XL_OFF_QUEUE, k = 0;
 
 	if (n == 0)
 		return;
 	if (n <= XL_MMU_MAX) {
-		refused = XL_HCALL2(XL_HC_MMU_UPDATE, qpa, n);
+		if (XL_HCALL2(XL_HC_MMU_UPDATE, qpa, n) < 0)
+			return;
 	} else {
-		uint64_t k = 0;
 		for (uint64_t i = 0; i < n; i += XL_MMU_MAX, k++) {
 			struct xl_multicall *m = &xl_data.multi[k];
 			m->op = XL_HC_MMU_UPDATE;
@@ -187,14 +200,18 @@ static void xl_queue_send(uint64_t n)
 			m->result = 0;
 		}
 		if (XL_HCALL2(XL_HC_MULTICALL, ST.data_pa + XL_OFF_MULTI, k) < 0)
-			refused = (int64_t)n;
-		else
-			for (uint64_t i = 0; i < k; i++)
-				refused += xl_data.multi[i].result;
+			return;
 	}
 	ST.mmu_hypercalls++;
 	ST.mmu_updates += n;
-	ST.mmu_refused += refused < 0 ? n : (uint64_t)refused;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct xl_mmu_req *q = &xl_data.queue[i];
+		volatile uint64_t *e = q->ptr ? xl_p2v(q->ptr & ~7ull) : 0;
+		if (e)
+			*e = q->val;
+		else
+			ST.mmu_refused++;
+	}
 }
 
 /* Apply what lazy mode deferred (before a TLB flush or cr3 switch). */
@@ -207,7 +224,10 @@ void xl_lazy_apply(void)
 }
 
 /* SET_PTE/PMD/PUD/P4D: queue the update, or send it alone outside lazy
- * mode.  hv writes the entry after checking it maps guest memory. */
+ * mode.  hv writes the entry after checking it maps guest memory.  Only
+ * level-1 entries wait in lazy mode: a walk that links a new table page
+ * reads the upper entry back at once, so those go out (after the queue,
+ * to keep the order) immediately. */
 void xl_set_entry(uint64_t *entry, uint64_t val, int level)
 {
 	uint64_t pa = xl_v2p((uint64_t)(uintptr_t)entry);
@@ -222,7 +242,7 @@ void xl_set_entry(uint64_t *entry, uint64_t val, int level)
 	xl_data.queue[ST.queued].ptr = pa | (uint64_t)level;
 	xl_data.queue[ST.queued].val = val;
 	ST.queued++;
-	if (!ST.lazy)
+	if (!ST.lazy || level > 1)
 		xl_lazy_apply();
 }
 

@@ -1,0 +1,128 @@
+/* xenlike_check.c: pure parts of the Xen-like host side; see
+ * xenlike_check.h. */
+#include "xenlike_check.h"
+
+#include <string.h>
+
+/* Bytes a present entry at level maps (4 KiB for a table pointer). */
+static uint64_t xl_span(uint64_t val, unsigned level)
+{
+	if (!(val & XL_PTE_PS) || level == 1)
+		return 4096;
+	return level == 2 ? 2ull << 20 : 1ull << 30;
+}
+
+enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
+			     int (*ram_ok)(void *ctx, uint64_t gpa, uint64_t len),
+			     void *ctx)
+{
+	unsigned level = (unsigned)(r->ptr & 7);
+	uint64_t entry = r->ptr & ~7ull, frame, span;
+
+	if (level < 1 || level > 4)
+		return XL_REFUSE_LEVEL;
+	if (!ram_ok(ctx, entry, 8))
+		return XL_REFUSE_ENTRY;
+	if (!(r->val & XL_PTE_P))
+		return XL_APPLY;                /* not present: maps nothing */
+	if ((r->val & XL_PTE_PS) && level == 4)
+		return XL_REFUSE_PS;
+	span = xl_span(r->val, level);
+	frame = r->val & XL_PTE_ADDR & ~(span - 1);
+	if (frame >= mem || span > mem - frame)
+		return XL_REFUSE_FRAME;
+	return XL_APPLY;
+}
+
+const char *xl_verdict_str(enum xl_verdict v)
+{
+	switch (v) {
+	case XL_APPLY: return "applied";
+	case XL_REFUSE_LEVEL: return "level not 1-4";
+	case XL_REFUSE_ENTRY: return "entry address not guest RAM";
+	case XL_REFUSE_FRAME: return "maps a frame outside guest memory";
+	case XL_REFUSE_PS: return "large page at level 4";
+	}
+	return "?";
+}
+
+/* Xen's set_time_scale: bring hz into (1e9, 2e9] by halving or doubling,
+ * counting the shift; then mul = 1e9 * 2^32 / that. */
+int xl_time_scale(uint64_t hz, uint32_t *mul, int8_t *shift)
+{
+	const uint64_t ns = 1000000000ull;
+	int s = 0;
+
+	if (hz == 0 || hz > (1ull << 63))
+		return -1;
+	while (hz > 2 * ns) {
+		hz >>= 1;
+		s--;
+	}
+	while (hz <= ns) {
+		hz <<= 1;
+		s++;
+	}
+	*mul = (uint32_t)((ns << 32) / hz);
+	*shift = (int8_t)s;
+	return 0;
+}
+
+/* The reader's arithmetic, as the ROM does it. */
+uint64_t xl_time_apply(uint64_t delta, uint32_t mul, int8_t shift)
+{
+	delta = shift >= 0 ? delta << shift : delta >> -shift;
+	return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+void xl_write_stubs(uint8_t *page, uint8_t port)
+{
+	unsigned before = 0, after = 0;
+
+	for (unsigned i = 0; i < XL_HC_PAGE_SIZE; i++)
+		before += page[i];
+	memset(page, XL_HC_FILL, XL_HC_PAGE_SIZE);
+	for (unsigned n = 0; n < XL_HC_PAGE_SIZE / XL_HC_STUB_SIZE; n++) {
+		uint8_t *p = page + n * XL_HC_STUB_SIZE;
+		p[0] = 0xb8;                    /* mov $n, %eax */
+		p[1] = (uint8_t)n;
+		p[2] = p[3] = p[4] = 0;
+		p[5] = 0xe7;                    /* out %eax, $port */
+		p[6] = port;
+		p[7] = 0xc3;                    /* ret */
+	}
+	for (unsigned i = 0; i < XL_HC_PAGE_SIZE - 1; i++)
+		after += page[i];
+	/* The last slot's filler byte absorbs the difference. */
+	page[XL_HC_PAGE_SIZE - 1] = (uint8_t)(before - after);
+}
+
+static uint64_t xl_unmasked_pending(const struct xl_shared_info *s)
+{
+	return s->evtchn_pending & ~s->evtchn_mask;
+}
+
+int xl_evtchn_raise(struct xl_shared_info *s, unsigned p)
+{
+	uint64_t bit = 1ull << (p % XL_NR_PORTS);
+	int was = (s->evtchn_pending & bit) != 0;
+
+	s->evtchn_pending |= bit;
+	s->events_raised++;
+	if (was || (s->evtchn_mask & bit) || s->vcpu0.upcall_pending)
+		return 0;
+	s->vcpu0.upcall_pending = 1;
+	return 1;
+}
+
+void xl_evtchn_ack(struct xl_shared_info *s, unsigned p)
+{
+	s->evtchn_pending &= ~(1ull << (p % XL_NR_PORTS));
+	if (xl_unmasked_pending(s) == 0)
+		s->vcpu0.upcall_pending = 0;
+}
+
+int xl_upcall_deliverable(const struct xl_shared_info *s, int user_mode)
+{
+	return s->vcpu0.upcall_pending && (!s->vcpu0.upcall_mask || user_mode);
+}
