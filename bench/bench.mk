@@ -15,11 +15,11 @@ $(BENCH_RUNSTAT): bench/runstat.c
 
 ALL += $(BENCH_RUNSTAT)
 
-# What a full run needs; the backend ROMs when their fragments exist.
+# What a full run needs; the backend ROMs when their fragments exist
+# (backends/*/*.mk are included before this file, so ALL has them).
 .PHONY: bench-deps
-bench-deps:
-	$(Q)$(MAKE) $(BUILD)/kernel $(BUILD)/kernel-nopv $(BUILD)/hv/hv $(BENCH_RUNSTAT) \
-		$(BUILD)/tests/ktap-count $(filter %/xenlike.rom %/vmwarelike.rom,$(ALL))
+bench-deps: $(BUILD)/kernel $(BUILD)/kernel-nopv $(BUILD)/hv/hv $(BENCH_RUNSTAT) \
+	$(BUILD)/tests/ktap-count $(filter %/xenlike.rom %/vmwarelike.rom,$(ALL))
 
 SUITES += bench-report
 SUITE_bench-report := bench/selftest.sh
