@@ -1,0 +1,214 @@
+/*
+ * test_xenlike.c: the Xen-like ROM's paths, proved by hv's exit
+ * counters (stats port 0xf0): irq disable/enable pairs cause no exit,
+ * 512 (and 1024) lazy-mode page-table updates one exit, a 4 KiB console
+ * write one exit, clock reads none, an alarm one; a refused update is
+ * reported.  Skipped unless the xenlike ROM is bound under hv's xenlike
+ * backend.  The alarm is cancelled around each measurement so no tick
+ * adds exits, then re-armed (the tick handler catches up).
+ */
+#include <string.h>
+#include "kernel.h"
+#include "mm.h"
+#include "ktest.h"
+#include <pvops/pvops.h>
+#include "guest.h"
+#include "../../backends/xenlike/xl_abi.h"
+
+#define KTEST_SUITE "xenlike"
+
+#define STATS_PORT 0xf0
+#define STATS_ALL  0x00000000u
+
+const struct vmi_binding *pv_binding(void);
+void nat_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+		   uint32_t *c, uint32_t *d);
+
+/* The ROM's data area when the xenlike ROM runs under hv's xenlike
+ * backend, else NULL with *why set. */
+static volatile struct xl_data *xl_bound(const char **why)
+{
+	uint32_t a, b, c, d;
+	const struct vmi_binding *bd;
+
+	nat_cpuid_raw(0x40000000u, 0, &a, &b, &c, &d);
+	if (a < 0x40000001u || b != 0x76687668u) {
+		*why = "not running under hv";
+		return NULL;
+	}
+	nat_cpuid_raw(0x40000001u, 0, &a, &b, &c, &d);
+	if (d != XL_CPUID_BACKEND) {
+		*why = "hv's backend is not xenlike";
+		return NULL;
+	}
+	bd = pv_binding();
+	if (strcmp(pv_backend_name(), "xenlike") != 0 || !bd) {
+		*why = "the xenlike ROM is not bound";
+		return NULL;
+	}
+	return (volatile struct xl_data *)(uintptr_t)bd->data_va;
+}
+
+#define XL_REQUIRE(x)							\
+	const char *why_ = "";						\
+	volatile struct xl_data *x = xl_bound(&why_);			\
+	if (!x)								\
+		KT_SKIP(why_)
+
+/* Exits so far; select once, then each read is itself one exit. */
+static uint32_t exits_now(void)
+{
+	return inl(STATS_PORT);
+}
+
+/* No alarm pending: the measurements see only their own exits. */
+static void quiet_begin(void)
+{
+	pv_irq_disable();
+	pv_set_alarm(0);
+	pv_irq_enable();
+	outl(STATS_PORT, STATS_ALL);
+}
+
+static void quiet_end(void)
+{
+	pv_set_alarm(pv_clock_read() + 1000000);
+}
+
+KTEST(irq_pairs_cause_no_exit)
+{
+	XL_REQUIRE(x);
+	uint64_t up = x->st.upcall_calls;
+	pv_irq_disable();
+	KT_EXPECT_EQ(x->shared.vcpu0.upcall_mask, 1);	/* the ROM ran */
+	pv_irq_enable();
+	KT_EXPECT_EQ(x->shared.vcpu0.upcall_mask, 0);
+	quiet_begin();
+	uint32_t a = exits_now();
+	for (int i = 0; i < 10000; i++) {
+		pv_irq_disable();
+		pv_irq_enable();
+	}
+	uint32_t b = exits_now();
+	quiet_end();
+	kt_note("10000 irq disable/enable pairs: %u exits", b - a - 1);
+	KT_EXPECT_EQ(b - a - 1, 0);
+	KT_EXPECT_EQ(x->st.upcall_calls, up);
+}
+
+/* A fresh, unlinked table page: its entries may map anything. */
+static void lazy_fill(uint64_t *pt, unsigned n, uint64_t frame)
+{
+	for (unsigned i = 0; i < n; i++)
+		pv_set_pte(&pt[i], (frame + (uint64_t)i * PAGE_SIZE) | PTE_P);
+}
+
+KTEST(lazy_512_updates_one_exit)
+{
+	XL_REQUIRE(x);
+	uint64_t pa = pmm_alloc(), frame = pmm_alloc();
+	KT_ASSERT(pa && frame);
+	uint64_t *pt = P2V(pa);
+	uint64_t sent = x->st.mmu_updates, calls = x->st.mmu_hypercalls;
+	quiet_begin();
+	uint32_t a = exits_now();
+	pv_lazy_mmu_enter();
+	lazy_fill(pt, 512, frame);
+	pv_lazy_mmu_leave();
+	uint32_t b = exits_now();
+	quiet_end();
+	kt_note("512 pte updates in lazy mode: %u exits", b - a - 1);
+	KT_EXPECT_EQ(b - a - 1, 1);
+	KT_EXPECT_EQ(x->st.mmu_updates - sent, 512);
+	KT_EXPECT_EQ(x->st.mmu_hypercalls - calls, 1);
+	for (unsigned i = 0; i < 512; i++)
+		if (pt[i] != ((frame + i * PAGE_SIZE) | PTE_P)) {
+			kt_fail(kt, __FILE__, __LINE__, "entry %u not applied", i);
+			break;
+		}
+	pmm_free(pa);
+	pmm_free(frame);
+}
+
+/* Two pages' worth: more than one mmu_update holds, one multicall. */
+KTEST(lazy_1024_updates_one_multicall)
+{
+	XL_REQUIRE(x);
+	uint64_t pa = pmm_alloc_contig(2), frame = pmm_alloc();
+	KT_ASSERT(pa && frame);
+	uint64_t *pt = P2V(pa);
+	quiet_begin();
+	uint32_t a = exits_now();
+	pv_lazy_mmu_enter();
+	lazy_fill(pt, 1024, frame);
+	pv_lazy_mmu_leave();
+	uint32_t b = exits_now();
+	quiet_end();
+	kt_note("1024 pte updates in lazy mode: %u exits", b - a - 1);
+	KT_EXPECT_EQ(b - a - 1, 1);
+	KT_EXPECT_EQ(pt[1023], (frame + 1023ull * PAGE_SIZE) | PTE_P);
+	pmm_free(pa);
+	pmm_free(pa + PAGE_SIZE);
+	pmm_free(frame);
+}
+
+KTEST(entry_outside_memory_refused)
+{
+	XL_REQUIRE(x);
+	uint64_t pa = pmm_alloc();
+	KT_ASSERT(pa);
+	uint64_t *pt = P2V(pa);
+	uint64_t refused = x->st.mmu_refused;
+	pv_set_pte(&pt[7], (1ull << 40) | PTE_P);	/* 1 TiB: no such RAM */
+	KT_EXPECT_EQ(x->st.mmu_refused - refused, 1);
+	KT_EXPECT_EQ(pt[7], 0);
+	pv_set_pte(&pt[7], pa | PTE_P);			/* a good one still goes */
+	KT_EXPECT_EQ(x->st.mmu_refused - refused, 1);
+	KT_EXPECT_EQ(pt[7], pa | PTE_P);
+	pmm_free(pa);
+}
+
+KTEST(console_4k_one_exit)
+{
+	XL_REQUIRE(x);
+	static char buf[4096];
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf, "    # 4 KiB console write:", 26);
+	buf[sizeof(buf) - 1] = '\n';
+	uint64_t calls = x->st.console_calls;
+	quiet_begin();
+	uint32_t a = exits_now();
+	pv_console_write(buf, sizeof(buf));
+	uint32_t b = exits_now();
+	calls = x->st.console_calls - calls;
+	quiet_end();
+	kt_note("4096-byte console write: %u exits", b - a - 1);
+	KT_EXPECT_EQ(b - a - 1, 1);
+	KT_EXPECT_EQ(calls, 1);
+}
+
+KTEST(clock_reads_no_exit_alarm_one)
+{
+	XL_REQUIRE(x);
+	quiet_begin();
+	uint32_t a = exits_now();
+	uint64_t t0 = pv_clock_read(), t = t0, bad = 0;
+	for (int i = 0; i < 100; i++) {
+		uint64_t u = pv_clock_read();
+		bad += u < t;
+		t = u;
+	}
+	uint64_t w = pv_wallclock();
+	uint32_t b = exits_now();
+	pv_set_alarm(pv_clock_read() + 1000000000ull);
+	uint32_t c = exits_now();
+	quiet_end();
+	kt_note("100 clock reads and a wallclock: %u exits; set_alarm: %u exits",
+		b - a - 1, c - b - 1);
+	KT_EXPECT_EQ(b - a - 1, 0);
+	KT_EXPECT_EQ(c - b - 1, 1);
+	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT(t > t0);
+	KT_EXPECT(w > 1600000000ull * 1000000000ull);	/* after 2020 */
+	KT_EXPECT_EQ(pv_clock_freq(), x->shared.tsc_hz);
+}
