@@ -110,9 +110,17 @@ void vm_init(void)
 	kassert(kernel_as.pml4);
 	pv_pt_alloc(kernel_as.pml4, PT_P4D);
 	pv_lazy_mmu_enter();
-	for (uint64_t pa = 0; pa < pmm_top; pa += PAGE_SIZE)
-		if (vm_map(&kernel_as, KERNEL_VMA + pa, pa, PTE_W) != 0)
-			panic("vm_init: cannot map %#llx", (unsigned long long)pa);
+	for (uint64_t pa = 0; pa < pmm_top; pa += PAGE_SIZE) {
+		/* One walk per page table, then its entries in a row: under
+		 * this machine's emulating KVM every instruction counts. */
+		uint64_t *pte = vm_walk(&kernel_as, KERNEL_VMA + pa, true);
+		if (!pte)
+			panic("vm_init: no page table for %#llx", (unsigned long long)pa);
+		for (unsigned i = pt_index(KERNEL_VMA + pa, PT_PTE); i < 512 && pa < pmm_top;
+		     i++, pa += PAGE_SIZE)
+			pv_set_pte(pte++, pa | PTE_W | PTE_P);
+		pa -= PAGE_SIZE;
+	}
 	pv_lazy_mmu_leave();
 	vm_switch(&kernel_as);
 	klog("vm: kernel tables at %#llx map %llu MiB with 4 KiB pages\n",
