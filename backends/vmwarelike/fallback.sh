@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# fallback.sh: the VMware-like ROM under a host that is not its own must
+# fail its init cleanly, the kernel must stay native and say why.
+#
+#   backends/vmwarelike/fallback.sh NAME BOOT-QEMU-ARGUMENTS...
+#
+# Runs tests/boot/boot-qemu.sh --name NAME with the arguments (the guest's
+# self-tests, expect=native), then looks in its serial log for the
+# binding's reason line.  Prints KTAP: the boot as test 1, the reason as
+# test 2.  Exit status 0 when both passed or were skipped.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 2
+[ $# -ge 2 ] || { echo "usage: $0 NAME BOOT-QEMU-ARGUMENTS..." >&2; exit 2; }
+NAME=$1
+shift
+REASON="vmi: ROM init failed: host side absent"
+
+out=$(tests/boot/boot-qemu.sh --name "$NAME" "$@")
+st=$?
+# The boot's KTAP with the plan widened to two tests.
+sed '2s/^1\.\.1$/1..2/' <<< "$out"
+if grep -q "^ok 1 $NAME # SKIP" <<< "$out"; then
+	echo "ok 2 $NAME-says-why # SKIP the boot was skipped"
+elif grep -aqF "$REASON" "build/boot/$NAME.serial" 2>/dev/null; then
+	echo "ok 2 $NAME-says-why"
+else
+	echo "not ok 2 $NAME-says-why"
+	echo "# no \"$REASON\" line in build/boot/$NAME.serial"
+	st=1
+fi
+exit $st
