@@ -64,8 +64,8 @@ suite_mini() {
 }
 
 suite_hostile() {
-	local T="--timeout 10"
-	echo "1..24"
+	local T="--timeout 10" V="--timeout 10 --backend vmwarelike"
+	echo "1..35"
 	check ok 33 "^hostile: ok PASS" "" -- $T "$HOST" -- ok
 	check cpuid 33 "^hostile: cpuid PASS" "" -- $T "$HOST" -- cpuid
 	check io 33 "^hostile: io PASS" "" -- $T "$HOST" -- io
@@ -96,6 +96,22 @@ suite_hostile() {
 	check halt-timeout 8 "" "^hv: timeout: guest still running after 0.3 s" -- \
 		--timeout 0.3 "$HOST" -- halt
 	check unknown-case 37 "unknown case" "" -- $T "$HOST" -- no-such-case
+	check vmw-ok 33 "^hostile: vmw bulk$" "" -- $V "$HOST" -- vmw-ok
+	check vmw-magic 10 "" "^hv: vmwarelike: backdoor port 0x5658: wrong magic" -- $V "$HOST" -- vmw-magic
+	check vmw-cmd 10 "" "^hv: vmwarelike: unknown backdoor command 0x7777" -- $V "$HOST" -- vmw-cmd
+	check vmw-out 10 "" "^hv: vmwarelike: backdoor port 0x5658: an out" -- $V "$HOST" -- vmw-out
+	check vmw-byte 10 "" "^hv: vmwarelike: backdoor port 0x5658: not 32 bits" -- $V "$HOST" -- vmw-byte
+	check vmw-bulk-oversize 10 "" "^hv: vmwarelike: bulk command 0x1, 4097 bytes: byte count over" -- \
+		$V "$HOST" -- vmw-bulk-big
+	check vmw-bulk-badptr 10 "" "^hv: vmwarelike console: guest range 0xf0000000\+0x10 is not" -- \
+		$V "$HOST" -- vmw-bulk-ptr
+	check vmw-queue-oversize 10 "" "^hv: vmwarelike: mmu_flush of 1025 entries over" -- \
+		$V "$HOST" -- vmw-queue-big
+	check vmw-alarm-period 10 "" "^hv: vmwarelike: alarm period 10 ns under" -- $V "$HOST" -- vmw-period
+	check vmw-entry-kind 10 "" "^hv: vmwarelike: mmu_flush entry 0x[0-9a-f]*6: unknown entry kind" -- \
+		$V "$HOST" -- vmw-kind
+	check vmw-entry-outside 10 "" "^hv: vmwarelike page-table entry: guest range 0xf0000000\+0x8" -- \
+		$V "$HOST" -- vmw-entry
 }
 
 suite_cli() {
@@ -109,7 +125,7 @@ suite_cli() {
 	check memory-tiny 2 "" "^hv: --memory 1M" -- --memory 1M "$MINI"
 	check memory-junk 2 "" "^hv: --memory 64Q" -- -m 64Q "$MINI"
 	check timeout-junk 2 "" "^hv: --timeout abc" -- --timeout abc "$MINI"
-	check backend-later 2 "" "xenlike: not yet implemented" -- --backend xenlike "$MINI"
+	check backend-vmwarelike 33 "^mini: PASS" "" -- --backend vmwarelike "$MINI"
 	check backend-unknown 2 "" "foo: unknown" -- --backend foo "$MINI"
 	check kernel-missing 4 "" "No such file" -- "$TMP/none"
 	check kernel-not-mb 4 "" "no Multiboot header" -- tests/hvguests/run.sh

@@ -296,6 +296,80 @@ static void case_hc_garbage(void)
 	survived("hc-garbage");
 }
 
+/* --- the VMware-like backdoor (hv --backend vmwarelike) ------------- */
+
+#define VMW_MAGIC 0x564D5868u
+
+/* "in %dx, %eax" with eax = magic, the command (or bulk command) and its
+ * arguments in ebx, ecx, esi; eax comes back, ebx and ecx in *b, *c. */
+static uint32_t vmw(uint16_t port, uint32_t magic, uint32_t bx, uint32_t cx,
+		    uint32_t si, uint32_t *b, uint32_t *c)
+{
+	uint32_t a = magic, d = port;
+	__asm__ volatile("inl %%dx, %%eax" : "+a"(a), "+b"(bx), "+c"(cx), "+d"(d)
+			 : "S"(si), "D"(0) : "memory");
+	if (b)
+		*b = bx;
+	if (c)
+		*c = cx;
+	return a;
+}
+#define VMW_CMD(cmd, bx, si, b, c) vmw(0x5658, VMW_MAGIC, bx, cmd, si, b, c)
+
+static uint64_t vmw_table[512] __attribute__((aligned(4096)));
+static uint64_t vmw_queue[8][2];
+
+/* GETVERSION, a queue hv checks (one good entry, one mapping beyond RAM,
+ * one bad cr3: the two refused get their kind cleared, nothing is stored
+ * by hv), a bulk console write, then SHUTDOWN carries the verdict. */
+static void case_vmw_ok(void)
+{
+	static const char msg[] = "hostile: vmw bulk\n";
+	uint32_t b, c, a = VMW_CMD(0x0a, 0, 0, &b, &c);
+
+	check(a == 1 && b == VMW_MAGIC && c == 0x4d567668u, "vmw getversion", a);
+	vmw_queue[0][0] = (uint32_t)&vmw_table[3] | 1;
+	vmw_queue[0][1] = 0x1003;
+	vmw_queue[1][0] = (uint32_t)&vmw_table[4] | 1;
+	vmw_queue[1][1] = ((uint64_t)ram_end + 0x1000) | 3;
+	vmw_queue[2][0] = 5;
+	vmw_queue[2][1] = 0x8000000000001000ull;
+	a = VMW_CMD(0x81, (uint32_t)vmw_queue, 3, &b, &c);
+	check(a == 2 && b == 1 && c == 1, "vmw refused count, index, reason", a);
+	check((vmw_queue[0][0] & 7) == 1, "vmw accepted kind kept", (uint32_t)vmw_queue[0][0]);
+	check((vmw_queue[1][0] & 7) == 0 && (vmw_queue[2][0] & 7) == 0,
+	      "vmw refused kinds cleared", (uint32_t)vmw_queue[1][0]);
+	check(vmw_table[3] == 0, "vmw host stored nothing", (uint32_t)vmw_table[3]);
+	a = vmw(0x5659, VMW_MAGIC, 1, sizeof(msg) - 1, (uint32_t)msg, 0, 0);
+	check(a == sizeof(msg) - 1, "vmw bulk console", a);
+	VMW_CMD(0x86, failures ? 0x11 : 0x10, 0, 0, 0);
+	survived("vmw-ok shutdown");
+}
+
+static void case_vmw_magic(void) { vmw(0x5658, VMW_MAGIC + 1, 0, 0x0a, 0, 0, 0); survived("vmw-magic"); }
+static void case_vmw_cmd(void) { VMW_CMD(0x7777, 0, 0, 0, 0); survived("vmw-cmd"); }
+static void case_vmw_out(void) { outl(0x5658, VMW_MAGIC); survived("vmw-out"); }
+static void case_vmw_byte(void) { (void)inb(0x5658); survived("vmw-byte"); }
+static void case_vmw_bulk_big(void) { vmw(0x5659, VMW_MAGIC, 1, 4097, 0x100000, 0, 0); survived("vmw-bulk-big"); }
+static void case_vmw_bulk_ptr(void) { vmw(0x5659, VMW_MAGIC, 1, 16, 0xF0000000u, 0, 0); survived("vmw-bulk-ptr"); }
+static void case_vmw_queue_big(void) { VMW_CMD(0x81, (uint32_t)vmw_queue, 1025, 0, 0); survived("vmw-queue-big"); }
+static void case_vmw_period(void) { VMW_CMD(0x82, 1000, 10, 0, 0); survived("vmw-period"); }
+
+static void case_vmw_kind(void)
+{
+	vmw_queue[0][0] = (uint32_t)&vmw_table[0] | 6;
+	VMW_CMD(0x81, (uint32_t)vmw_queue, 1, 0, 0);
+	survived("vmw-kind");
+}
+
+static void case_vmw_entry(void)
+{
+	vmw_queue[0][0] = 0xF0000000u | 1;
+	vmw_queue[0][1] = 0;
+	VMW_CMD(0x81, (uint32_t)vmw_queue, 1, 0, 0);
+	survived("vmw-entry");
+}
+
 /* No IDT: the breakpoint cannot be delivered, nor the #GP, nor the #DF. */
 static void case_triple(void)
 {
@@ -322,6 +396,12 @@ static const struct {
 	{ "hc-hole", case_hc_hole }, { "hc-edge", case_hc_edge },
 	{ "hc-oversize", case_hc_oversize }, { "hc-garbage", case_hc_garbage },
 	{ "triple", case_triple }, { "spin", case_spin }, { "halt", case_halt },
+	{ "vmw-ok", case_vmw_ok }, { "vmw-magic", case_vmw_magic },
+	{ "vmw-cmd", case_vmw_cmd }, { "vmw-out", case_vmw_out },
+	{ "vmw-byte", case_vmw_byte }, { "vmw-bulk-big", case_vmw_bulk_big },
+	{ "vmw-bulk-ptr", case_vmw_bulk_ptr }, { "vmw-queue-big", case_vmw_queue_big },
+	{ "vmw-period", case_vmw_period }, { "vmw-kind", case_vmw_kind },
+	{ "vmw-entry", case_vmw_entry },
 };
 
 /* "name" equals the first word of s; arg is set to what follows. */
