@@ -26,7 +26,7 @@ KERNEL_ASFLAGS := -Ikernel/include -Inative/include -isystem $(SYSINC) \
 	-Wa,-I,$(BUILD)/user -Wa,--noexecstack
 
 # Sources of both builds.
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S kernel/boot/*.S kernel/tests/*.c kernel/bench/*.c) \
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S kernel/boot/*.S kernel/tests/*.c kernel/tests/*.S kernel/bench/*.c) \
 	kernel/user/progs.S native/uart.c native/time.c native/power.c
 # Only the paravirtualized build has op tables, a patcher and ROM support.
 KERNEL_PV_SRCS = native/native.c native/thunks.S pvops/apply.c vmi-rom/guest.c \

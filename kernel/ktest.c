@@ -88,8 +88,12 @@ static bool run_suite(const struct ktest **tp, const char *filter, int idx)
 bool ktest_run(const char *filter)
 {
 	bool ok = true;
-	int idx = 0;
-	printf("KTAP version 1\n1..%d\n", count_suites(filter));
+	int idx = 0, n = count_suites(filter);
+	printf("KTAP version 1\n1..%d\n", n);
+	if (n == 0) {
+		printf("# no test matches '%s'\n", filter ? filter : "");
+		return false;
+	}
 	const struct ktest *t = __ktests_start;
 	while (t < __ktests_end) {
 		const struct ktest *before = t;
