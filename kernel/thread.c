@@ -177,9 +177,17 @@ void sched_tick(void)
 		need_resched = true;
 }
 
+/* The save/restore around the switch is a no-op natively (IF is already
+ * off in the handler), but with a virtual interrupt flag (the Xen-like
+ * ROM) it gives the interrupted context its own flag back: the thread
+ * we switched to may have left the virtual flag off, and iretq restores
+ * only the hardware one. */
 void sched_preempt_point(struct trapframe *tf)
 {
 	(void)tf;
-	if (need_resched)
+	if (need_resched) {
+		uint64_t fl = pv_irq_save();
 		schedule();
+		pv_irq_restore(fl);
+	}
 }
