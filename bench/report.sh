@@ -104,13 +104,14 @@ write_chart() {
     gnuplot > "$DIR/gnuplot.log" 2>&1 <<EOF || die "gnuplot failed: $(tail -n 3 "$DIR/gnuplot.log")"
 set terminal svg size 1400,1000 dynamic enhanced font 'sans,10' background rgb 'white'
 set output '$DIR/chart.svg'
-set datafile separator '\t'
+set datafile separator tab
 set datafile missing '?'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set key outside right top
-set xtics rotate by -40 nomirror
+set xtics rotate by 40 right nomirror noenhanced
+set bmargin 7
 set grid ytics
 set logscale y
 set multiplot layout 2,1
