@@ -36,6 +36,8 @@ void kt_note(const char *fmt, ...)
 static bool selected(const struct ktest *t, const char *filter)
 {
 	char full[96];
+	if (t->flags & KTEST_PRECOND)
+		return false;				/* not a case */
 	snprintf(full, sizeof(full), "%s.%s", t->suite, t->name);
 	if (t->flags & KTEST_EXPLICIT)
 		return filter && (strcmp(filter, full) == 0 || strcmp(filter, t->name) == 0);
@@ -68,6 +70,16 @@ static bool run_suite(const struct ktest **tp, const char *filter, int idx)
 	*tp = t;
 	if (n == 0)
 		return true;
+	for (t = first; t < *tp; t++) {
+		if (!(t->flags & KTEST_PRECOND))
+			continue;
+		struct kt kt = { 0, NULL };
+		t->fn(&kt);
+		if (kt.skip) {
+			printf("ok %d %s # SKIP %s\n", idx, first->suite, kt.skip);
+			return true;
+		}
+	}
 	printf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n", first->suite, n);
 	for (t = first; t < *tp; t++) {
 		if (!selected(t, filter))

@@ -10,6 +10,7 @@
  * name order and cases in file order.  `test` runs them all; `test=X`
  * runs the suites or cases whose "suite.case" name starts with X.
  * KTEST_EXPLICIT cases (deliberate panics) run only when named exactly.
+ * A suite may have a precondition (KTEST_SUITE_PRECONDITION).
  */
 #ifndef KTEST_H
 #define KTEST_H
@@ -28,6 +29,7 @@ struct ktest {
 };
 
 #define KTEST_EXPLICIT 1
+#define KTEST_PRECOND 2		/* not a case: may skip the whole suite */
 
 #define KTEST_FLAGS(nm, fl)						\
 	static void kt_fn_##nm(struct kt *kt);				\
@@ -36,6 +38,13 @@ struct ktest {
 		{ KTEST_SUITE, #nm, kt_fn_##nm, fl };			\
 	static void kt_fn_##nm(struct kt *kt __attribute__((unused)))
 #define KTEST(nm) KTEST_FLAGS(nm, 0)
+/*
+ * KTEST_SUITE_PRECONDITION { if (...) KT_SKIP("why"); } placed before the
+ * suite's first case: when it skips, the suite is reported as one
+ * skipped result with that reason instead of a skip per case (a suite
+ * for a backend that is not bound here).
+ */
+#define KTEST_SUITE_PRECONDITION KTEST_FLAGS(precondition_, KTEST_PRECOND)
 
 void kt_fail(struct kt *kt, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -80,6 +80,18 @@ static volatile struct vmw_data *vmw(const char **why)
 	return (volatile struct vmw_data *)(uintptr_t)b->data_va;
 }
 
+/* The cases need hv's vmwarelike backend, or the vmwarelike ROM in the
+ * option-ROM area (to see it refused elsewhere). */
+static const char *rom_in_window(char *name, size_t len);
+
+KTEST_SUITE_PRECONDITION
+{
+	char name[VMI_NAME_MAX + 1];
+	if (hv_backend() != HV_BACKEND_VMW &&
+	    (!rom_in_window(name, sizeof(name)) || strcmp(name, "vmwarelike") != 0))
+		KT_SKIP("neither under hv --backend vmwarelike nor given its ROM");
+}
+
 #define VMW_OR_SKIP(d)							\
 	const char *why_ = "";						\
 	volatile struct vmw_data *d = vmw(&why_);			\
