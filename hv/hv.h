@@ -47,6 +47,7 @@ struct hv_opts {
 	unsigned nmod;
 	double timeout;             /* seconds, 0 = none */
 	int stats, trace;
+	int no_mmap;                 /* --no-mmap: mem_lower/upper only */
 };
 
 #define HV_NREASON 64

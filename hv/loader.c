@@ -81,7 +81,8 @@ static int loader_read_mods(struct hv *hv, struct mb_module *mods)
 int loader__boot_image(struct hv *hv)
 {
 	struct mb_module mods[HV_MAX_MODULES] = { 0 };
-	struct mb_boot bt = { hv->opt.cmdline, mods, hv->opt.nmod, hv->gm.size };
+	struct mb_boot bt = { hv->opt.cmdline, mods, hv->opt.nmod, hv->gm.size,
+			      hv->opt.no_mmap };
 	struct mb_image im;
 	char msg[256] = "";
 	size_t len;

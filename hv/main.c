@@ -32,6 +32,8 @@ static const char hv_usage[] =
 "      --timeout SECONDS stop the guest after this wall time (status 8)\n"
 "      --stats           print exit counts to stderr when the guest ends\n"
 "      --trace           print one line per exit to stderr\n"
+"      --no-mmap         give the kernel no memory map, only mem_lower and\n"
+"                        mem_upper (as old loaders do)\n"
 "  -h, --help            this text\n"
 "      --version         hv's version\n"
 "Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
@@ -158,7 +160,7 @@ static char *join_cmdline(int argc, char **argv)
 }
 
 enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
-       OPT_TRACE, OPT_VERSION };
+       OPT_TRACE, OPT_VERSION, OPT_NO_MMAP };
 
 static const struct option hv_longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -168,6 +170,7 @@ static const struct option hv_longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "no-mmap", no_argument, NULL, OPT_NO_MMAP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 }
@@ -190,6 +193,7 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 		return 0;
 	case OPT_STATS: o->stats = 1; return 0;
 	case OPT_TRACE: o->trace = 1; return 0;
+	case OPT_NO_MMAP: o->no_mmap = 1; return 0;
 	case 'h': fputs(hv_usage, stdout); return -1;
 	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
 	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */

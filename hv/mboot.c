@@ -493,12 +493,15 @@ int mb_build_info(const struct mb_image *im, const struct mb_boot *bt,
 	wr32(info + 4, MB_LOW_END / 1024);
 	wr32(info + 8, (uint32_t)((upper - MB_HIGH_START) / 1024));
 	wr32(info + 16, cmd);
-	wr32(info + 44, mmap_len);
-	wr32(info + 48, mmap);
+	if (!bt->no_mmap) {
+		wr32(info + 44, mmap_len);
+		wr32(info + 48, mmap);
+	}
 	wr32(info + 64, name);
 	if ((err = mb_modules(im, bt, &b, info, msg, msglen)))
 		return err;
-	wr32(info, MBI_MEM | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER_NAME);
+	wr32(info, MBI_MEM | MBI_CMDLINE | MBI_MODS | MBI_LOADER_NAME |
+	     (bt->no_mmap ? 0 : MBI_MMAP));
 	*info_gpa = at;
 	return MB_OK;
 }

@@ -86,6 +86,7 @@ struct mb_boot {
 	const struct mb_module *mods;
 	unsigned nmods;
 	uint64_t ram_size;
+	int no_mmap;                    /* give no memory map (old loaders) */
 };
 
 /* Each returns MB_OK or an enum mb_err, with a one-line detail in msg. */

@@ -108,6 +108,9 @@ SUITE_boot-kvm-nopatch  := $(BOOT) --name boot-kvm-nopatch kvm $(BUILD)/kernel t
 SUITE_boot-kvm-nopv     := $(BOOT) --name boot-kvm-nopv kvm $(BUILD)/kernel-nopv test expect=never-paravirtualized
 SUITE_boot-tcg-testrom-nopatch := $(BOOT) --name boot-tcg-testrom-nopatch --option-rom $(TROM) tcg $(BUILD)/kernel test pvops=nopatch expect=testrom
 SUITE_boot-panic        := $(BOOT) --name boot-panic --expect-panic tcg $(BUILD)/kernel test=trap.panic
+# A loader that gives no memory map: the kernel falls back to mem_upper.
+SUITES += boot-hv-no-mmap
+SUITE_boot-hv-no-mmap   := $(BOOT) --name boot-hv-no-mmap --hv-arg --no-mmap hv $(BUILD)/kernel test=mm
 
 # The pvops layer and the ROM ABI agree on numbers and conventions.
 $(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c vmi-rom/validate.c,-Ivmi-rom))

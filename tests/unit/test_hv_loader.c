@@ -386,7 +386,7 @@ static void test_info(void **state)
 	static const uint8_t mod0[] = "first module", mod1[] = "x";
 	const struct mb_module mods[2] = { { mod0, sizeof(mod0), "m0 arg" },
 					   { mod1, 1, NULL } };
-	struct mb_boot bt = { "console=com1 quiet", mods, 2, RAM_SIZE };
+	struct mb_boot bt = { "console=com1 quiet", mods, 2, RAM_SIZE, 0 };
 	struct mb_image im;
 	uint32_t info = 0, m;
 	(void)state;
@@ -418,10 +418,29 @@ static void test_info(void **state)
 	assert_true(r32(ram + m + 24) <= MB_AREA_END);
 }
 
+/* --no-mmap: flag 6 clear, no map address, mem_lower/upper still there. */
+static void test_info_no_mmap(void **state)
+{
+	struct mb_boot bt = { "", NULL, 0, RAM_SIZE, 1 };
+	struct mb_image im;
+	uint32_t info = 0;
+	(void)state;
+
+	assert_int_equal(parse(mk_elf1(0x100000, 0x1000, 0x1800, 0x100000), &im),
+			 MB_OK);
+	memset(ram + MB_INFO_GPA, 0, 0x100);
+	assert_int_equal(mb_build_info(&im, &bt, ram, &info, msg, sizeof(msg)), MB_OK);
+	assert_int_equal(r32(ram + info) & 0x40, 0);
+	assert_int_equal(r32(ram + info) & 0x1, 1);
+	assert_int_equal(r32(ram + info + 44), 0);
+	assert_int_equal(r32(ram + info + 48), 0);
+	assert_int_equal(r32(ram + info + 8), (RAM_SIZE - 0x100000) / 1024);
+}
+
 static void test_info_limits(void **state)
 {
 	const struct mb_module big = { ram, RAM_SIZE, "big" };
-	struct mb_boot bt = { "", &big, 1, RAM_SIZE };
+	struct mb_boot bt = { "", &big, 1, RAM_SIZE, 0 };
 	char *longcmd = malloc(0x10000);
 	struct mb_image im;
 	uint32_t info;
@@ -536,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_address_fields),
 		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_info_no_mmap),
 		cmocka_unit_test(test_info_limits),
 		cmocka_unit_test(test_messages_distinct),
 		cmocka_unit_test(test_rom_shape),
