@@ -27,12 +27,15 @@ $(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check
 
 include tests/hvguests/hvguests.mk
 
-# make hv-run: boot the kernel under hv with RUN_CMDLINE (default "test",
-# the self-tests); the root "run" target can call it once hv is the
-# default way to boot.
+# make hv-run (what "make run" does): boot the kernel under hv with the
+# RUN_BACKEND ROM (xenlike by default; vmwarelike, or none for native)
+# and RUN_CMDLINE (default "test", the self-tests).
 RUN_CMDLINE ?= test
+RUN_BACKEND ?= xenlike
+RUN_ROM = $(if $(filter none,$(RUN_BACKEND)),,--rom $(BUILD)/backends/$(RUN_BACKEND).rom)
 .PHONY: hv-run
-hv-run: $(BUILD)/hv/hv $(BUILD)/kernel
-	$(Q)$(BUILD)/hv/hv --timeout 120 $(BUILD)/kernel -- $(RUN_CMDLINE); st=$$?; \
+hv-run: $(BUILD)/hv/hv $(BUILD)/kernel $(if $(filter none,$(RUN_BACKEND)),,$(BUILD)/backends/$(RUN_BACKEND).rom)
+	$(Q)$(BUILD)/hv/hv --timeout 120 --backend $(RUN_BACKEND) $(RUN_ROM) $(BUILD)/kernel -- \
+		$(RUN_CMDLINE); st=$$?; \
 	if [ $$st -eq 33 ]; then echo "hv: guest exited with status 33: all passed"; \
 	else echo "hv: guest exited with status $$st (see hv/hv.md)"; exit 1; fi
