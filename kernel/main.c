@@ -28,6 +28,7 @@ static void option_warn(const char *w, size_t n, const char *why)
 
 void boot_main(uint32_t magic, uint64_t info_pa)
 {
+	uint64_t t0 = nat_rdtsc();		/* rdtsc is not privileged */
 	pv_early_init();		/* op table: native until bound */
 	console_init();			/* 16550 console, newlib stdout */
 	mboot_read(magic, info_pa);	/* copy cmdline, memory map */
@@ -45,6 +46,8 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	sched_init();			/* boot thread, idle thread */
 	timer_init();			/* first one-shot alarm */
 	pv_irq_enable();		/* first time interrupts are on */
+	klog("boot: up after %llu TSC cycles (the PIT calibration waits 10 ms)\n",
+	     (unsigned long long)(nat_rdtsc() - t0));
 
 	if (kopts.test)
 		kexit(ktest_run(kopts.test_filter) ? EXIT_PASS : EXIT_FAIL);
