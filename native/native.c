@@ -14,7 +14,8 @@ THUNK(irq_disable) THUNK(irq_enable) THUNK(save_fl) THUNK(restore_fl)
 THUNK(safe_halt) THUNK(halt) THUNK(cpuid) THUNK(rdmsr) THUNK(wrmsr)
 THUNK(read_cr0) THUNK(write_cr0) THUNK(read_cr2) THUNK(read_cr3)
 THUNK(read_cr4) THUNK(write_cr4) THUNK(load_gdt) THUNK(load_idt)
-THUNK(load_tr) THUNK(wbinvd) THUNK(io_delay)
+THUNK(load_tr) THUNK(wbinvd) THUNK(io_delay) THUNK(set_entry) THUNK(invlpg)
+THUNK(write_cr3)
 #undef THUNK
 
 uint64_t nat_clock_freq(void);
@@ -32,12 +33,9 @@ void nat_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
 	nat_cpuid(leaf, sub, a, b, c, d);
 }
 
-/* SysV-convention MMU ops: bare metal writes the entry and that is all. */
-static void nat_set_entry_op(uint64_t *p, uint64_t v) { nat_set_entry(p, v); }
+/* SysV-convention MMU ops: nothing to do on bare metal but the flush. */
 static void nat_nothing(void) { }
-static void nat_invlpg_op(uint64_t va) { nat_invlpg(va); }
 static void nat_flush_tlb_op(void) { nat_flush_tlb(); }
-static void nat_write_cr3_op(uint64_t v) { nat_write_cr3(v); }
 
 const void *const nat_op_table[PV_OP_COUNT] = {
 	/* irq */
@@ -63,16 +61,16 @@ const void *const nat_op_table[PV_OP_COUNT] = {
 	[PV_OP_WBINVD]		= nat_thunk_wbinvd,
 	[PV_OP_IO_DELAY]	= nat_thunk_io_delay,
 	/* mmu */
-	[PV_OP_SET_PTE]		= nat_set_entry_op,
-	[PV_OP_SET_PMD]		= nat_set_entry_op,
-	[PV_OP_SET_PUD]		= nat_set_entry_op,
-	[PV_OP_SET_P4D]		= nat_set_entry_op,
+	[PV_OP_SET_PTE]		= nat_thunk_set_entry,
+	[PV_OP_SET_PMD]		= nat_thunk_set_entry,
+	[PV_OP_SET_PUD]		= nat_thunk_set_entry,
+	[PV_OP_SET_P4D]		= nat_thunk_set_entry,
 	[PV_OP_LAZY_MMU_ENTER]	= nat_nothing,
 	[PV_OP_LAZY_MMU_FLUSH]	= nat_nothing,
 	[PV_OP_LAZY_MMU_LEAVE]	= nat_nothing,
-	[PV_OP_INVLPG]		= nat_invlpg_op,
+	[PV_OP_INVLPG]		= nat_thunk_invlpg,
 	[PV_OP_FLUSH_TLB]	= nat_flush_tlb_op,
-	[PV_OP_WRITE_CR3]	= nat_write_cr3_op,
+	[PV_OP_WRITE_CR3]	= nat_thunk_write_cr3,
 	[PV_OP_PT_ALLOC]	= nat_nothing,
 	[PV_OP_PT_RELEASE]	= nat_nothing,
 	/* time */

@@ -82,6 +82,18 @@ nat_thunk_load_tr:
 	ltr	%di
 	ret
 
+	/* The callee-save MMU ops (set_p*d, invlpg, write_cr3). */
+	.globl nat_thunk_set_entry, nat_thunk_invlpg, nat_thunk_write_cr3
+nat_thunk_set_entry:
+	movq	%rsi, (%rdi)
+	ret
+nat_thunk_invlpg:
+	invlpg	(%rdi)
+	ret
+nat_thunk_write_cr3:
+	movq	%rdi, %cr3
+	ret
+
 	.globl nat_thunk_io_delay
 nat_thunk_io_delay:
 	outb	%al, $0x80

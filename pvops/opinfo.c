@@ -69,25 +69,30 @@ const struct pv_op_info pv_op_info[PV_OP_COUNT] = {
 	[PV_OP_IO_DELAY] = CALLEE("io_delay", PV_GROUP_CPU, 0, 0, 0,
 				  "- (al is scratch)"),
 
-	/* mmu: backends batch these in C, so the SysV convention. */
-	[PV_OP_SET_PTE] = SYSV("set_pte", PV_GROUP_MMU, 0, RDI | RSI, 0,
-			       "rdi = &entry, rsi = value"),
-	[PV_OP_SET_PMD] = SYSV("set_pmd", PV_GROUP_MMU, 0, RDI | RSI, 0,
-			       "rdi = &entry, rsi = value"),
-	[PV_OP_SET_PUD] = SYSV("set_pud", PV_GROUP_MMU, 0, RDI | RSI, 0,
-			       "rdi = &entry, rsi = value"),
-	[PV_OP_SET_P4D] = SYSV("set_p4d", PV_GROUP_MMU, 0, RDI | RSI, 0,
-			       "rdi = &entry, rsi = value"),
+	/*
+	 * mmu: the hot single-instruction ops (entry writes, invlpg, cr3)
+	 * are callee-save, as the ROM ABI has them, so a site costs the
+	 * compiler no spilled registers; the rest are SysV (backends do
+	 * their batching in C there).
+	 */
+	[PV_OP_SET_PTE] = CALLEE("set_pte", PV_GROUP_MMU, 0, RDI | RSI, 0,
+				 "rdi = &entry, rsi = value"),
+	[PV_OP_SET_PMD] = CALLEE("set_pmd", PV_GROUP_MMU, 0, RDI | RSI, 0,
+				 "rdi = &entry, rsi = value"),
+	[PV_OP_SET_PUD] = CALLEE("set_pud", PV_GROUP_MMU, 0, RDI | RSI, 0,
+				 "rdi = &entry, rsi = value"),
+	[PV_OP_SET_P4D] = CALLEE("set_p4d", PV_GROUP_MMU, 0, RDI | RSI, 0,
+				 "rdi = &entry, rsi = value"),
 	[PV_OP_LAZY_MMU_ENTER] = SYSV("lazy_mmu_enter", PV_GROUP_MMU, 0, 0, 0,
 				      "-"),
 	[PV_OP_LAZY_MMU_FLUSH] = SYSV("lazy_mmu_flush", PV_GROUP_MMU, 0, 0, 0,
 				      "-"),
 	[PV_OP_LAZY_MMU_LEAVE] = SYSV("lazy_mmu_leave", PV_GROUP_MMU, 0, 0, 0,
 				      "-"),
-	[PV_OP_INVLPG] = SYSV("invlpg", PV_GROUP_MMU, 0, RDI, 0, "rdi = va"),
+	[PV_OP_INVLPG] = CALLEE("invlpg", PV_GROUP_MMU, 0, RDI, 0, "rdi = va"),
 	[PV_OP_FLUSH_TLB] = SYSV("flush_tlb", PV_GROUP_MMU, 0, 0, 0, "-"),
-	[PV_OP_WRITE_CR3] = SYSV("write_cr3", PV_GROUP_MMU, 0, RDI, 0,
-				 "rdi = root pa"),
+	[PV_OP_WRITE_CR3] = CALLEE("write_cr3", PV_GROUP_MMU, 0, RDI, 0,
+				   "rdi = root pa"),
 	[PV_OP_PT_ALLOC] = SYSV("pt_alloc", PV_GROUP_MMU, 0, RDI | RSI, 0,
 				"rdi = pa, esi = level"),
 	[PV_OP_PT_RELEASE] = SYSV("pt_release", PV_GROUP_MMU, 0, RDI | RSI, 0,

@@ -232,7 +232,10 @@ static void test_op_conventions(void **state)
 			op == 36 ? PV_GROUP_CONSOLE : PV_GROUP_POWER;
 
 		assert_int_equal(pv_op_info[op].group, g);
-		if (g >= PV_GROUP_MMU)
+		if (op == PV_OP_SET_PTE || op == PV_OP_SET_PMD || op == PV_OP_SET_PUD ||
+		    op == PV_OP_SET_P4D || op == PV_OP_INVLPG || op == PV_OP_WRITE_CR3)
+			assert_int_equal(pv_op_info[op].clobbers, 0x1);	/* callee-save */
+		else if (g >= PV_GROUP_MMU)
 			assert_int_equal(pv_op_info[op].clobbers, sysv);
 		else if (op != PV_OP_CPUID && op != PV_OP_RDMSR && op != PV_OP_WRMSR)
 			assert_int_equal(pv_op_info[op].clobbers, 0x1);

@@ -14,7 +14,10 @@
  *              output registers, nothing else (Linux's callee-save thunks).
  *              These are the hot or instruction-like ops; their native
  *              forms are single instructions.
- *   mmu, time, console, power
+ *   set_p*d, invlpg, write_cr3
+ *              callee-save as well (rax only), as the ROM ABI has them:
+ *              they are hot and their native forms single instructions.
+ *   other mmu, time, console, power
  *              the System V caller-saved set (rax rcx rdx rsi rdi r8-r11):
  *              backends implement these in C (batching, clocks, rings).
  * In every group the arithmetic flags may be clobbered (sites declare

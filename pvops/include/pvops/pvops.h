@@ -229,19 +229,30 @@ PV_WRITE_RDI(load_gdt, const struct dtr *, PV_OP_LOAD_GDT)
 PV_WRITE_RDI(load_idt, const struct dtr *, PV_OP_LOAD_IDT)
 PV_WRITE_RDI(load_tr, uint16_t, PV_OP_LOAD_TR)
 #undef PV_READ_CR
+
+/* Entry writes, invlpg, cr3: callee-save, arguments in rdi, rsi. */
+#define PV_CALL_CS2(op, a1, a2)						\
+	do {								\
+		uint64_t pv_rax_;					\
+		__asm__ volatile(PV_SITE(PV_CLB_RAX) : "=a"(pv_rax_)	\
+				 : "D"(a1), "S"(a2), PV_OPARGS(op)	\
+				 : "memory", "cc");			\
+		(void)pv_rax_;						\
+	} while (0)
+static inline void pv_set_pte(uint64_t *p, uint64_t v) { PV_CALL_CS2(PV_OP_SET_PTE, p, v); }
+static inline void pv_set_pmd(uint64_t *p, uint64_t v) { PV_CALL_CS2(PV_OP_SET_PMD, p, v); }
+static inline void pv_set_pud(uint64_t *p, uint64_t v) { PV_CALL_CS2(PV_OP_SET_PUD, p, v); }
+static inline void pv_set_p4d(uint64_t *p, uint64_t v) { PV_CALL_CS2(PV_OP_SET_P4D, p, v); }
+PV_WRITE_RDI(invlpg, uint64_t, PV_OP_INVLPG)
+PV_WRITE_RDI(write_cr3, uint64_t, PV_OP_WRITE_CR3)
 #undef PV_WRITE_RDI
 
-/* Page-table writes and the rest: SysV, so backends can batch in C. */
-static inline void pv_set_pte(uint64_t *p, uint64_t v) { PV_CALL_SYSV2(PV_OP_SET_PTE, p, v); }
-static inline void pv_set_pmd(uint64_t *p, uint64_t v) { PV_CALL_SYSV2(PV_OP_SET_PMD, p, v); }
-static inline void pv_set_pud(uint64_t *p, uint64_t v) { PV_CALL_SYSV2(PV_OP_SET_PUD, p, v); }
-static inline void pv_set_p4d(uint64_t *p, uint64_t v) { PV_CALL_SYSV2(PV_OP_SET_P4D, p, v); }
+/* The rest of the MMU ops and time, console, power: SysV, so backends
+ * can batch and compute in C. */
 static inline void pv_lazy_mmu_enter(void) { PV_CALL_SYSV0(PV_OP_LAZY_MMU_ENTER); }
 static inline void pv_lazy_mmu_flush(void) { PV_CALL_SYSV0(PV_OP_LAZY_MMU_FLUSH); }
 static inline void pv_lazy_mmu_leave(void) { PV_CALL_SYSV0(PV_OP_LAZY_MMU_LEAVE); }
 static inline void pv_flush_tlb(void) { PV_CALL_SYSV0(PV_OP_FLUSH_TLB); }
-static inline void pv_invlpg(uint64_t va) { PV_CALL_SYSV1(PV_OP_INVLPG, va); }
-static inline void pv_write_cr3(uint64_t v) { PV_CALL_SYSV1(PV_OP_WRITE_CR3, v); }
 static inline void pv_pt_alloc(uint64_t pa, int level) { PV_CALL_SYSV2(PV_OP_PT_ALLOC, pa, level); }
 static inline void pv_pt_release(uint64_t pa, int level) { PV_CALL_SYSV2(PV_OP_PT_RELEASE, pa, level); }
 static inline uint64_t pv_clock_freq(void) { return PV_CALL_SYSV0(PV_OP_CLOCK_FREQ); }
