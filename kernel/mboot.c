@@ -41,7 +41,13 @@ static void read_memory(const multiboot_info_t *mi)
 {
 	struct memmap *m = &boot_info.mem;
 	if ((mi->flags & MULTIBOOT_INFO_MEM_MAP) && pa_ok(mi->mmap_addr, mi->mmap_length)) {
+		static struct memmap all;	/* the same without the limit */
 		memmap_from_mb(m, P2V(mi->mmap_addr), mi->mmap_length, DIRECT_MAP_SIZE, mmap_warn);
+		memmap_from_mb(&all, P2V(mi->mmap_addr), mi->mmap_length, UINT64_MAX, NULL);
+		if (memmap_total(&all) > memmap_total(m))
+			printf("mboot: only the first %llu MiB are used; %llu MiB above are ignored\n",
+			       (unsigned long long)(DIRECT_MAP_SIZE >> 20),
+			       (unsigned long long)((memmap_total(&all) - memmap_total(m)) >> 20));
 		if (m->n > 0)
 			return;
 		printf("mboot: memory map has no usable range; trying mem_upper\n");
