@@ -103,6 +103,7 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 		    (long long)rc);
 		return false;
 	}
+	say(env, "vmi: ROM init ok (data area at %#llx)", (unsigned long long)b->data_pa);
 	return true;
 }
 
@@ -130,6 +131,11 @@ static bool query_all(const struct vmi_guest_env *env, struct vmi_binding *b)
 			return false;
 		}
 	}
+	unsigned n[VMI_RELOC_TYPES] = { 0 };
+	for (uint32_t c = 0; c < VMI_CALL_COUNT; c++)
+		n[b->answer[c].type]++;
+	say(env, "vmi: answers: %u CALL, %u NATIVE, %u NOP, %u JUMP", n[VMI_RELOC_CALL],
+	    n[VMI_RELOC_NATIVE], n[VMI_RELOC_NOP], n[VMI_RELOC_JUMP]);
 	return true;
 }
 
