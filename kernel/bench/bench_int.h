@@ -67,7 +67,7 @@ static inline uint64_t bench_tsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* hv's all-exits counter (low 32 bits); 0 when not under hv. */
+/* hv's port-I/O exit counter (low 32 bits); 0 when not under hv. */
 static inline uint32_t bench_exits(void)
 {
 	return bench_env.hv ? inl(BENCH_HV_STATS_PORT) : 0;
