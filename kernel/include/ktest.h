@@ -44,7 +44,10 @@ struct ktest {
  * skipped result with that reason instead of a skip per case (a suite
  * for a backend that is not bound here).
  */
-#define KTEST_SUITE_PRECONDITION KTEST_FLAGS(precondition_, KTEST_PRECOND)
+#define KT_CAT2_(a, b) a##b
+#define KT_CAT_(a, b) KT_CAT2_(a, b)
+#define KTEST_FLAGS_X_(nm, fl) KTEST_FLAGS(nm, fl)
+#define KTEST_SUITE_PRECONDITION KTEST_FLAGS_X_(KT_CAT_(precondition_, __LINE__), KTEST_PRECOND)
 
 void kt_fail(struct kt *kt, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
