@@ -192,17 +192,7 @@ static int64_t sys_unmap(struct proc *p, uint64_t va, uint64_t n)
 {
 	if (!map_args_ok(va, n))
 		return -1;
-	int64_t r = 0;
-	pv_lazy_mmu_enter();
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t pa;
-		if (vm_unmap(&p->as, va + i * PAGE_SIZE, &pa) == 0)
-			pmm_free(pa);
-		else
-			r = -1;
-	}
-	pv_lazy_mmu_leave();
-	return r;
+	return vm_unmap_range(&p->as, va, n) == n ? 0 : -1;
 }
 
 static int64_t sys_write(struct proc *p, uint64_t buf, uint64_t len)

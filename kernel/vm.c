@@ -80,6 +80,39 @@ int vm_unmap(struct aspace *as, uint64_t va, uint64_t *pa_out)
 	return 0;
 }
 
+/*
+ * Unmaps up to n pages from va, freeing their frames: entries cleared in
+ * one lazy section per 64 pages, then the TLB flushed, then the frames
+ * freed (never before the flush: a stale TLB entry could still reach a
+ * frame handed out again).  A backend that batches sees one update per
+ * chunk instead of one per page, as with Linux's mmu_gather.  Returns the
+ * pages that were mapped.
+ */
+uint64_t vm_unmap_range(struct aspace *as, uint64_t va, uint64_t n)
+{
+	uint64_t done = 0;
+	for (uint64_t first = 0; first < n; first += 64) {
+		uint64_t pa[64], vas[64];
+		unsigned k = 0;
+		pv_lazy_mmu_enter();
+		for (uint64_t i = first; i < n && i < first + 64; i++) {
+			uint64_t *pte = vm_walk(as, va + i * PAGE_SIZE, false);
+			if (!pte || !(*pte & PTE_P))
+				continue;
+			pa[k] = pte_addr(*pte);
+			vas[k++] = va + i * PAGE_SIZE;
+			pv_set_pte(pte, 0);
+		}
+		pv_lazy_mmu_leave();
+		for (unsigned j = 0; j < k; j++)
+			pv_invlpg(vas[j]);
+		for (unsigned j = 0; j < k; j++)
+			pmm_free(pa[j]);
+		done += k;
+	}
+	return done;
+}
+
 /* Every page of [va, va+len) is mapped, user-accessible (and writable). */
 bool vm_user_range_ok(struct aspace *as, uint64_t va, uint64_t len, bool write)
 {

@@ -117,13 +117,7 @@ static uint64_t mmap_round(uint64_t n)
 	pv_lazy_mmu_leave();
 	for (uint64_t i = 0; i < got; i++)
 		*(volatile uint8_t *)(BENCH_VA + (i + 1) * PAGE_SIZE + (i & 0xfff)) = 1;
-	pv_lazy_mmu_enter();
-	for (uint64_t i = 0; i < got; i++) {
-		uint64_t pa;
-		if (vm_unmap(&kernel_as, BENCH_VA + (i + 1) * PAGE_SIZE, &pa) == 0)
-			pmm_free(pa);
-	}
-	pv_lazy_mmu_leave();
+	vm_unmap_range(&kernel_as, BENCH_VA + PAGE_SIZE, got);
 	return got;
 }
 

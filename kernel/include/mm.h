@@ -28,6 +28,7 @@ extern struct aspace kernel_as;
 void vm_init(void);
 int vm_map(struct aspace *as, uint64_t va, uint64_t pa, uint64_t flags);
 int vm_unmap(struct aspace *as, uint64_t va, uint64_t *pa_out);
+uint64_t vm_unmap_range(struct aspace *as, uint64_t va, uint64_t n);
 uint64_t *vm_walk(struct aspace *as, uint64_t va, bool create);
 bool vm_user_range_ok(struct aspace *as, uint64_t va, uint64_t len, bool write);
 int vm_aspace_create(struct aspace *as);
