@@ -39,3 +39,15 @@ hv-run: $(BUILD)/hv/hv $(BUILD)/kernel $(if $(filter none,$(RUN_BACKEND)),,$(BUI
 		$(RUN_CMDLINE); st=$$?; \
 	if [ $$st -eq 33 ]; then echo "hv: guest exited with status 33: all passed"; \
 	else echo "hv: guest exited with status $$st (see hv/hv.md)"; exit 1; fi
+
+# The whole kernel self-test boot under hv built with ASan and UBSan, for
+# each backend: any sanitizer report aborts hv and fails the suite.
+SUITES += hv-san-kernel-none hv-san-kernel-xenlike hv-san-kernel-vmwarelike
+SUITE_hv-san-kernel-none := BOOT_HV=$(BUILD)/hv/hv-san tests/boot/boot-qemu.sh \
+	--name hv-san-kernel-none hv $(BUILD)/kernel test expect=native
+SUITE_hv-san-kernel-xenlike := BOOT_HV=$(BUILD)/hv/hv-san tests/boot/boot-qemu.sh \
+	--name hv-san-kernel-xenlike --hv-arg --backend --hv-arg xenlike \
+	--option-rom $(BUILD)/backends/xenlike.rom hv $(BUILD)/kernel test expect=xenlike
+SUITE_hv-san-kernel-vmwarelike := BOOT_HV=$(BUILD)/hv/hv-san tests/boot/boot-qemu.sh \
+	--name hv-san-kernel-vmwarelike --hv-arg --backend --hv-arg vmwarelike \
+	--option-rom $(BUILD)/backends/vmwarelike.rom hv $(BUILD)/kernel test expect=vmwarelike
