@@ -65,7 +65,8 @@ suite_mini() {
 
 suite_hostile() {
 	local T="--timeout 10" V="--timeout 10 --backend vmwarelike"
-	echo "1..35"
+	local X="--timeout 10 --backend xenlike"
+	echo "1..42"
 	check ok 33 "^hostile: ok PASS" "" -- $T "$HOST" -- ok
 	check cpuid 33 "^hostile: cpuid PASS" "" -- $T "$HOST" -- cpuid
 	check io 33 "^hostile: io PASS" "" -- $T "$HOST" -- io
@@ -112,6 +113,16 @@ suite_hostile() {
 		$V "$HOST" -- vmw-kind
 	check vmw-entry-outside 10 "" "^hv: vmwarelike page-table entry: guest range 0xf0000000\+0x8" -- \
 		$V "$HOST" -- vmw-entry
+	check xl-ok 33 "^hostile: xl-ok PASS" "" -- $X "$HOST" -- xl-ok
+	check xl-early 10 "" "^hv: xenlike: hypercall 0x1 before setup" -- $X "$HOST" -- xl-early
+	check xl-setup-ptr 10 "" "^hv: xenlike setup: hypercall page: guest range 0xf0000000" -- \
+		$X "$HOST" -- xl-setup-ptr
+	check xl-console-big 10 "" "^hv: xenlike console: length 0x1001 over" -- $X "$HOST" -- xl-console-big
+	check xl-mmu-big 10 "" "^hv: xenlike mmu_update: 513 requests, at most 512" -- \
+		$X "$HOST" -- xl-mmu-big
+	check xl-mmu-ptr 10 "" "^hv: xenlike mmu_update: guest range" -- $X "$HOST" -- xl-mmu-ptr
+	check xl-multi-big 10 "" "^hv: xenlike multicall: 9 entries, at most 8" -- \
+		$X "$HOST" -- xl-multi-big
 }
 
 suite_cli() {

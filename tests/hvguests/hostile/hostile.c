@@ -296,6 +296,89 @@ static void case_hc_garbage(void)
 	survived("hc-garbage");
 }
 
+/* --- the Xen-like hypercalls (hv --backend xenlike) ----------------- */
+
+/* Numbers and limits of backends/xenlike/xl_abi.h, restated from the
+ * spec (SPEC.md 19.1) as a foreign guest would. */
+#define XL_SETUP 0x00
+#define XL_CONSOLE 0x01
+#define XL_MMU 0x02
+#define XL_MULTI 0x08
+
+static uint8_t xl_page[4096] __attribute__((aligned(4096)));
+static uint8_t xl_shared[4096] __attribute__((aligned(4096)));
+static uint64_t xl_table[512] __attribute__((aligned(4096)));
+static uint64_t xl_req[4][2] __attribute__((aligned(16)));
+static uint64_t xl_multi[2][7] __attribute__((aligned(16)));
+
+static uint32_t xl_setup(void)
+{
+	return hcall5(XL_SETUP, (uint32_t)xl_page, (uint32_t)xl_shared, PORT_HCALL, 1, 32);
+}
+
+/* Setup (twice: the second refused), a console write, page-table
+ * requests of which hv applies one and refuses two, a multicall with
+ * an op it may not batch. */
+static void case_xl_ok(void)
+{
+	static const char msg[] = "hostile: xl console\n";
+	check(xl_setup() == 0, "xl setup", 0);
+	check(xl_setup() == (uint32_t)-1, "xl second setup refused", 0);
+	check(hcall5(XL_CONSOLE, (uint32_t)msg, sizeof(msg) - 1, 0, 0, 0) == sizeof(msg) - 1,
+	      "xl console", 0);
+	xl_req[0][0] = (uint32_t)&xl_table[1] | 1;		/* level 1 */
+	xl_req[0][1] = 0x200000 | 1;				/* a frame in RAM */
+	xl_req[1][0] = (uint32_t)&xl_table[2] | 1;
+	xl_req[1][1] = ((uint64_t)ram_end + 0x100000) | 1;	/* beyond RAM */
+	xl_req[2][0] = 0xF0000000u | 1;				/* entry not in RAM */
+	xl_req[2][1] = 0x200000 | 1;
+	uint32_t r = hcall5(XL_MMU, (uint32_t)xl_req, 3, 0, 0, 0);
+	check(r == 2, "xl mmu refused two", r);
+	check(xl_table[1] == (0x200000 | 1), "xl entry applied", (uint32_t)xl_table[1]);
+	check(xl_table[2] == 0, "xl entry beyond RAM not written", (uint32_t)xl_table[2]);
+	check(xl_req[1][0] == 0 && xl_req[2][0] == 0, "xl refused ptrs zeroed", 0);
+	xl_multi[0][0] = 0x06;				/* shutdown: not batchable */
+	xl_multi[1][0] = XL_CONSOLE;
+	xl_multi[1][1] = (uint32_t)msg;
+	xl_multi[1][2] = sizeof(msg) - 1;
+	check(hcall5(XL_MULTI, (uint32_t)xl_multi, 2, 0, 0, 0) == 0, "xl multicall", 0);
+	check((int64_t)xl_multi[0][6] == -22, "xl multicall refuses shutdown",
+	      (uint32_t)xl_multi[0][6]);
+	check(xl_multi[1][6] == sizeof(msg) - 1, "xl multicall console", 0);
+	verdict("xl-ok");
+}
+
+static void case_xl_early(void) { hcall5(XL_CONSOLE, 0x100000, 4, 0, 0, 0); survived("xl-early"); }
+static void case_xl_setup_ptr(void)
+{
+	hcall5(XL_SETUP, 0xF0000000u, (uint32_t)xl_shared, PORT_HCALL, 1, 32);
+	survived("xl-setup-ptr");
+}
+static void case_xl_console_big(void)
+{
+	xl_setup();
+	hcall5(XL_CONSOLE, 0x100000, 4097, 0, 0, 0);
+	survived("xl-console-big");
+}
+static void case_xl_mmu_big(void)
+{
+	xl_setup();
+	hcall5(XL_MMU, (uint32_t)xl_req, 513, 0, 0, 0);
+	survived("xl-mmu-big");
+}
+static void case_xl_mmu_ptr(void)
+{
+	xl_setup();
+	hcall5(XL_MMU, ram_end - 8, 2, 0, 0, 0);	/* the list runs off RAM */
+	survived("xl-mmu-ptr");
+}
+static void case_xl_multi_big(void)
+{
+	xl_setup();
+	hcall5(XL_MULTI, (uint32_t)xl_multi, 9, 0, 0, 0);
+	survived("xl-multi-big");
+}
+
 /* --- the VMware-like backdoor (hv --backend vmwarelike) ------------- */
 
 #define VMW_MAGIC 0x564D5868u
@@ -402,6 +485,10 @@ static const struct {
 	{ "vmw-bulk-ptr", case_vmw_bulk_ptr }, { "vmw-queue-big", case_vmw_queue_big },
 	{ "vmw-period", case_vmw_period }, { "vmw-kind", case_vmw_kind },
 	{ "vmw-entry", case_vmw_entry },
+	{ "xl-ok", case_xl_ok }, { "xl-early", case_xl_early },
+	{ "xl-setup-ptr", case_xl_setup_ptr }, { "xl-console-big", case_xl_console_big },
+	{ "xl-mmu-big", case_xl_mmu_big }, { "xl-mmu-ptr", case_xl_mmu_ptr },
+	{ "xl-multi-big", case_xl_multi_big },
 };
 
 /* "name" equals the first word of s; arg is set to what follows. */

@@ -33,6 +33,17 @@ static inline uint32_t hcall(uint32_t nr, uint32_t a0, uint32_t a1)
 	return ret;
 }
 
+/* All five argument registers (the Xen-like backend's calls use them). */
+static inline uint32_t hcall5(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2,
+			      uint32_t a3, uint32_t a4)
+{
+	uint32_t ret = nr;
+	__asm__ volatile("outl %%eax, $0xf8"
+			 : "+a"(ret) : "b"(a0), "c"(a1), "d"(a2), "S"(a3), "D"(a4)
+			 : "memory");
+	return ret;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
