@@ -11,9 +11,11 @@
  *
  * The cs entries keep their fast path here (outside lazy mode a SET_* is a
  * plain store, WRITE_CR3 a plain mov to cr3) and reach C (vmwarelike.c)
- * only through CS_CALL, which saves every register C may change.
+ * only through VMI_CALL_C_SAVED (vmi_rom_asm.h), which saves every register
+ * C may change (here with edx = eax, the entry kind, as C's third argument).
  */
 #include "vmw_abi.h"
+#include "vmi_rom_asm.h"
 
 	.text
 
@@ -45,47 +47,10 @@ vmw_backdoor:
 	ret
 	.size	vmw_backdoor, . - vmw_backdoor
 
-/* CS_CALL fn: call the SysV function fn (arguments rdi, rsi, edx = eax)
- * preserving every register but rax; the caller's stack is only 8-aligned,
- * so it is aligned here. */
-.macro CS_CALL fn
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbp
-	movq	%rsp, %rbp
-	andq	$-16, %rsp
-	movl	%eax, %edx
-	call	\fn
-	movq	%rbp, %rsp
-	popq	%rbp
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-.endm
-
-.macro ENTRY name
-	.globl	\name
-	.hidden	\name
-	.type	\name, @function
-\name:
-	endbr64
-.endm
-
 /* SET_PTE .. SET_P4D: a plain store outside lazy mode (counted); inside,
  * vmw_set_lazy queues it (and flushes at once for upper levels). */
 .macro SET_ENTRY name, kind
-ENTRY vmi_rom_call_\name
+VMI_ENTRY vmi_rom_call_\name
 	movl	$\kind, %eax
 	jmp	vmw_set_entry
 	.size	vmi_rom_call_\name, . - vmi_rom_call_\name
@@ -101,48 +66,48 @@ vmw_set_entry:
 	movq	%rsi, (%rdi)
 	incq	vmw_data+VMW_D_N_DIRECT(%rip)
 	ret
-1:	CS_CALL	vmw_set_lazy
+1:	VMI_CALL_C_SAVED vmw_set_lazy, "movl %eax, %edx"
 	ret
 
 /* INVLPG: apply what is queued first (SPEC.md section 10). */
-ENTRY vmi_rom_call_invlpg
+VMI_ENTRY vmi_rom_call_invlpg
 	cmpl	$0, vmw_data+VMW_D_QUEUE_LEN(%rip)
 	je	1f
-	CS_CALL	vmw_flush
+	VMI_CALL_C_SAVED vmw_flush, "movl %eax, %edx"
 1:	invlpg	(%rdi)
 	ret
 	.size	vmi_rom_call_invlpg, . - vmi_rom_call_invlpg
 
 /* WRITE_CR3: native outside lazy mode; inside, queued behind the
  * deferred updates and flushed with them in one exit. */
-ENTRY vmi_rom_call_write_cr3
+VMI_ENTRY vmi_rom_call_write_cr3
 	cmpl	$0, vmw_data+VMW_D_LAZY(%rip)
 	jne	1f
 	movq	%rdi, %cr3
 	ret
-1:	CS_CALL	vmw_queue_cr3
+1:	VMI_CALL_C_SAVED vmw_queue_cr3, "movl %eax, %edx"
 	ret
 	.size	vmi_rom_call_write_cr3, . - vmi_rom_call_write_cr3
 
 /* SAFE_HALT and HALT: tell the host (a backdoor call), then halt here;
  * the in-kernel interrupt controller wakes the vCPU without another exit.
  * sti's one-instruction shadow closes the window before hlt. */
-ENTRY vmi_rom_call_safe_halt
-	CS_CALL	vmw_halt_note
+VMI_ENTRY vmi_rom_call_safe_halt
+	VMI_CALL_C_SAVED vmw_halt_note, "movl %eax, %edx"
 	sti
 	hlt
 	ret
 	.size	vmi_rom_call_safe_halt, . - vmi_rom_call_safe_halt
 
-ENTRY vmi_rom_call_halt
-	CS_CALL	vmw_halt_note
+VMI_ENTRY vmi_rom_call_halt
+	VMI_CALL_C_SAVED vmw_halt_note, "movl %eax, %edx"
 	hlt
 	ret
 	.size	vmi_rom_call_halt, . - vmi_rom_call_halt
 
 /* CPUID from the table hv filled at init (sorted by leaf, subleaf):
  * changes only eax, ebx, ecx, edx.  A leaf not in the table runs cpuid. */
-ENTRY vmi_rom_call_cpuid
+VMI_ENTRY vmi_rom_call_cpuid
 	leaq	vmw_data+VMW_D_CPUID(%rip), %rbx
 	movl	vmw_data+VMW_D_CPUID_N(%rip), %edx
 1:	testl	%edx, %edx

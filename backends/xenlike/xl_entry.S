@@ -21,44 +21,11 @@
  * it is int3 filler in the image until hv writes its stubs at setup.
  */
 #include "xl_abi.h"
+#include "vmi_rom_asm.h"
 
 #define MASK	xl_data+XL_OFF_UPCALL_MASK(%rip)
 #define PENDING	xl_data+XL_OFF_UPCALL_PENDING(%rip)
 #define STUB(n)	xl_hypercall_page+(n)*XL_HC_STUB_SIZE
-
-	.macro	entry name
-	.globl	\name
-	.hidden	\name
-	.type	\name, @function
-\name:
-	endbr64
-	.endm
-
-	/* Save what SysV lets C clobber except rax, align the stack, call. */
-	.macro	call_c_saved fn
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbp
-	movq	%rsp, %rbp
-	andq	$-16, %rsp
-	call	\fn
-	movq	%rbp, %rsp
-	popq	%rbp
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	.endm
 
 	.section .text.xl_hcpage, "ax", @progbits
 	.balign	4096
@@ -70,13 +37,13 @@ xl_hypercall_page:
 	.text
 /* ---- irq: the virtual interrupt flag ---- */
 
-entry vmi_rom_call_irq_disable
+VMI_ENTRY vmi_rom_call_irq_disable
 	movb	$1, MASK
 	ret
 
 /* The hardware IF is set too: after a switch away from an interrupt
  * handler the next thread runs with the gate's IF=0 until it enables. */
-entry vmi_rom_call_irq_enable
+VMI_ENTRY vmi_rom_call_irq_enable
 	movb	$0, MASK
 	sti
 	cmpb	$0, PENDING
@@ -89,7 +56,7 @@ xl_upcall:
 	call	STUB(XL_HC_EVTCHN_UPCALL)
 	ret
 
-entry vmi_rom_call_save_fl
+VMI_ENTRY vmi_rom_call_save_fl
 	pushfq
 	popq	%rax
 	orq	$0x200, %rax
@@ -98,14 +65,14 @@ entry vmi_rom_call_save_fl
 	andq	$~0x200, %rax
 1:	ret
 
-entry vmi_rom_call_restore_fl
+VMI_ENTRY vmi_rom_call_restore_fl
 	testl	$0x200, %edi
 	jz	vmi_rom_call_irq_disable
 	jmp	vmi_rom_call_irq_enable
 
 /* sti; hlt: unmask, and block in hv unless an event is already pending;
  * hv returns once it has injected the upcall. */
-entry vmi_rom_call_safe_halt
+VMI_ENTRY vmi_rom_call_safe_halt
 	movb	$0, MASK
 	sti
 	cmpb	$0, PENDING
@@ -118,7 +85,7 @@ entry vmi_rom_call_safe_halt
 	ret
 
 /* hlt: the flag stays as it is; masked, hv only waits for an event. */
-entry vmi_rom_call_halt
+VMI_ENTRY vmi_rom_call_halt
 	pushq	%rbx
 	movzbl	MASK, %ebx
 	incq	xl_data+XL_OFF_ST_BLOCKS(%rip)
@@ -129,10 +96,10 @@ entry vmi_rom_call_halt
 /* ---- mmu: entries go through hv (xl_set_entry) ---- */
 
 	.macro	set_entry name, level
-entry vmi_rom_call_\name
+VMI_ENTRY vmi_rom_call_\name
 	pushq	%rdx
 	movl	$\level, %edx
-	call_c_saved xl_set_entry
+	VMI_CALL_C_SAVED xl_set_entry
 	popq	%rdx
 	ret
 	.endm
@@ -141,13 +108,13 @@ entry vmi_rom_call_\name
 	set_entry set_pud, 3
 	set_entry set_p4d, 4
 
-entry vmi_rom_call_invlpg
-	call_c_saved xl_lazy_apply
+VMI_ENTRY vmi_rom_call_invlpg
+	VMI_CALL_C_SAVED xl_lazy_apply
 	invlpg	(%rdi)
 	ret
 
-entry vmi_rom_call_write_cr3
-	call_c_saved xl_lazy_apply
+VMI_ENTRY vmi_rom_call_write_cr3
+	VMI_CALL_C_SAVED xl_lazy_apply
 	movq	%rdi, %cr3
 	ret
 
