@@ -13,6 +13,7 @@
  * bytes of the guest's stack.
  */
 #define VMI_ROM_BUILD 1
+#include "vmi_rom_native.h"
 #include "vmi_abi.h"
 #include "vmw_abi.h"
 
@@ -44,12 +45,6 @@ int64_t vmi_rom_call_set_alarm(uint64_t deadline_ns);
 int64_t vmi_rom_call_console_write(const char *buf, uint64_t len);
 void vmi_rom_call_shutdown(uint32_t code);
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* One command-port call; r->bx, r->si, r->di are its arguments. */
 static void vmw_cmd(uint32_t cmd, struct vmw_regs *r)
@@ -141,7 +136,7 @@ int64_t vmi_rom_init(const struct vmi_init_args *args)
 		VMW_CPUID_MAX);
 	if (vmw_data.cpuid_count > VMW_CPUID_MAX)
 		return VMI_E_HOST;
-	vmw_data.tsc0 = rdtsc();
+	vmw_data.tsc0 = vmi_rom_rdtsc();
 	vmw_data.magic = VMW_DATA_MAGIC_LO;
 	return VMI_OK;
 }
@@ -270,20 +265,11 @@ void vmi_rom_call_lazy_mmu_leave(void)
 	vmw_data.lazy = 0;
 }
 
-/* Every TLB entry, global ones too: toggling CR4.PGE flushes all; without
- * PGE a cr3 reload does. */
+/* Flush the deferred queue, then every TLB entry. */
 void vmi_rom_call_flush_tlb(void)
 {
-	uint64_t cr4, cr3;
-
 	vmw_flush();
-	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	if (cr4 & 0x80) {
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~0x80ull) : "memory");
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
-	} else {
-		__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
-	}
+	vmi_rom_flush_tlb_all();
 }
 
 /* ---- Time ---------------------------------------------------------------- */
@@ -296,7 +282,7 @@ uint64_t vmi_rom_call_clock_freq(void)
 /* No exit: the TSC, scaled by the frequency the host gave at init. */
 uint64_t vmi_rom_call_clock_read(void)
 {
-	uint64_t d = rdtsc() - vmw_data.tsc0;
+	uint64_t d = vmi_rom_rdtsc() - vmw_data.tsc0;
 	return (uint64_t)(((unsigned __int128)d * vmw_data.ns_mult) >> 32);
 }
 

@@ -10,6 +10,7 @@
  * the data area (xl_data, the ROM's only .bss object).
  */
 #define VMI_ROM_BUILD 1
+#include "vmi_rom_native.h"
 #include "vmi_abi.h"
 #include "xl_abi.h"
 
@@ -256,19 +257,11 @@ void vmi_rom_call_lazy_mmu_leave(void)
 	ST.lazy = 0;
 }
 
-/* All entries, global ones too: toggle CR4.PGE, or reload cr3. */
+/* Send the queue, then flush every TLB entry. */
 void vmi_rom_call_flush_tlb(void)
 {
-	uint64_t cr4, cr3;
-
 	xl_lazy_apply();
-	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	if (cr4 & (1u << 7)) {
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
-	} else {
-		__asm__ volatile("mov %%cr3, %0\n\tmov %0, %%cr3" : "=r"(cr3) : : "memory");
-	}
+	vmi_rom_flush_tlb_all();
 }
 
 /* ---- time: the pv clock in shared info, no exit ---- */
