@@ -105,6 +105,8 @@ static void rom_fill_table(void)
 	}
 }
 
+static uint64_t rom_pages;			/* mapped at ROM_VA, 0 if none */
+
 static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa)
 {
 	(void)ctx;
@@ -116,9 +118,14 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	uint64_t nx = (pv_rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t fl = PTE_W | (i * PAGE_SIZE >= rom_len ? nx : 0);
-		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, fl) != 0)
+		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, fl) != 0) {
+			vm_unmap_range(&kernel_as, ROM_VA, i);	/* frees those frames */
+			for (uint64_t j = i; j < n; j++)
+				pmm_free(base + j * PAGE_SIZE);
 			return 0;
+		}
 	}
+	rom_pages = n;
 	*pa = base;
 	return ROM_VA;
 }
@@ -157,7 +164,16 @@ static bool rom_bind(void)
 		klog("vmi: rom=off: not looking for a hypervisor ROM\n");
 		return false;
 	}
-	return vmi_guest_bind(&env, &vmi);
+	if (vmi_guest_bind(&env, &vmi))
+		return true;
+	/* Never after a successful init: the host may hold its addresses. */
+	if (rom_pages && !vmi.init_ok) {
+		vm_unmap_range(&kernel_as, ROM_VA, rom_pages);
+		klog("vmi: ROM copy and data area freed (%llu pages)\n",
+		     (unsigned long long)rom_pages);
+		rom_pages = 0;
+	}
+	return false;
 }
 
 static void print_line(void *arg, const char *line)

@@ -103,6 +103,7 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 		    (long long)rc);
 		return false;
 	}
+	b->init_ok = true;
 	say(env, "vmi: ROM init ok (data area at %#llx)", (unsigned long long)b->data_pa);
 	return true;
 }

@@ -36,6 +36,7 @@ struct vmi_guest_env {
 
 struct vmi_binding {
 	bool bound;
+	bool init_ok;			/* init returned 0: the memory stays */
 	char name[VMI_NAME_MAX + 1];
 	uint64_t found_pa;		/* where firmware put the ROM */
 	uint64_t rom_va, rom_pa;	/* the guest's copy */
