@@ -9,9 +9,8 @@
  */
 #define VMI_ROM_BUILD 1
 #include "vmi_abi.h"
+#include "vmi_rom_entries.h"
 
-int64_t vmi_rom_static_answer(uint32_t call, struct vmi_reloc *out);
-int64_t vmi_rom_query(uint32_t call, struct vmi_reloc *out);
 
 /* Copy the table entry for call; VMI_E_NOCALL past the table's end. */
 int64_t vmi_rom_static_answer(uint32_t call, struct vmi_reloc *out)

@@ -58,6 +58,30 @@ ALL += $(BUILD)/backends/$(1).rom
 VMI_ROMS += $(BUILD)/backends/$(1).rom
 endef
 
+# $(call backend_boot_suites,NAME,OTHER): the boot suites of backend NAME's
+# ROM: under its own host with the ROM bound (patched, and left as
+# indirect calls), and refused under hv without a backend, under backend
+# OTHER's host and under QEMU TCG, where the kernel must stay native and
+# say why (tests/boot/rom-fallback.sh).  Use as $(eval $(call ...)).
+VMI_BOOT := tests/boot/boot-qemu.sh
+VMI_FALLBACK := tests/boot/rom-fallback.sh
+define backend_boot_suites
+SUITES += boot-hv-$(1) boot-hv-$(1)-nopatch boot-hv-none-$(1)-rom \
+	boot-hv-$(2)-$(1)-rom boot-tcg-$(1)-rom
+SUITE_boot-hv-$(1) := $(VMI_BOOT) --name boot-hv-$(1) --hv-arg --backend --hv-arg $(1) \
+	--option-rom $(BUILD)/backends/$(1).rom hv $(BUILD)/kernel test expect=$(1)
+SUITE_boot-hv-$(1)-nopatch := $(VMI_BOOT) --name boot-hv-$(1)-nopatch \
+	--hv-arg --backend --hv-arg $(1) --option-rom $(BUILD)/backends/$(1).rom \
+	hv $(BUILD)/kernel test pvops=nopatch expect=$(1)
+SUITE_boot-hv-none-$(1)-rom := $(VMI_FALLBACK) boot-hv-none-$(1)-rom \
+	--option-rom $(BUILD)/backends/$(1).rom hv $(BUILD)/kernel test expect=native
+SUITE_boot-hv-$(2)-$(1)-rom := $(VMI_FALLBACK) boot-hv-$(2)-$(1)-rom \
+	--hv-arg --backend --hv-arg $(2) --option-rom $(BUILD)/backends/$(1).rom \
+	hv $(BUILD)/kernel test expect=native
+SUITE_boot-tcg-$(1)-rom := $(VMI_FALLBACK) boot-tcg-$(1)-rom \
+	--option-rom $(BUILD)/backends/$(1).rom tcg $(BUILD)/kernel test expect=native
+endef
+
 $(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c))
 
 # romtool on every ROM we build (must pass) and on crafted bad images and

@@ -8,6 +8,7 @@
  */
 #define VMI_ROM_BUILD 1
 #include "vmi_abi.h"
+#include "vmi_rom_entries.h"
 #include "testrom.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
@@ -22,8 +23,6 @@ VMI_ROM_VERSION(1);
 /* The data area (romtool places .bss there; the guest zeroes it). */
 struct testrom_state testrom_state;
 
-int64_t vmi_rom_init(const struct vmi_init_args *args);
-int64_t vmi_rom_call_console_write(const char *buf, uint64_t len);
 
 static inline uint8_t inb(uint16_t port)
 {

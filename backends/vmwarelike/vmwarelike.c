@@ -13,8 +13,9 @@
  * bytes of the guest's stack.
  */
 #define VMI_ROM_BUILD 1
-#include "vmi_rom_native.h"
 #include "vmi_abi.h"
+#include "vmi_rom_entries.h"
+#include "vmi_rom_native.h"
 #include "vmw_abi.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
@@ -33,18 +34,6 @@ void vmw_set_lazy(uint64_t *entry, uint64_t val, uint32_t kind);
 void vmw_queue_cr3(uint64_t cr3);
 void vmw_flush(void);
 void vmw_halt_note(void);
-int64_t vmi_rom_init(const struct vmi_init_args *args);
-void vmi_rom_call_lazy_mmu_enter(void);
-void vmi_rom_call_lazy_mmu_flush(void);
-void vmi_rom_call_lazy_mmu_leave(void);
-void vmi_rom_call_flush_tlb(void);
-uint64_t vmi_rom_call_clock_freq(void);
-uint64_t vmi_rom_call_clock_read(void);
-uint64_t vmi_rom_call_wallclock(void);
-int64_t vmi_rom_call_set_alarm(uint64_t deadline_ns);
-int64_t vmi_rom_call_console_write(const char *buf, uint64_t len);
-void vmi_rom_call_shutdown(uint32_t code);
-
 
 /* One command-port call; r->bx, r->si, r->di are its arguments. */
 static void vmw_cmd(uint32_t cmd, struct vmw_regs *r)

@@ -10,8 +10,9 @@
  * the data area (xl_data, the ROM's only .bss object).
  */
 #define VMI_ROM_BUILD 1
-#include "vmi_rom_native.h"
 #include "vmi_abi.h"
+#include "vmi_rom_entries.h"
+#include "vmi_rom_native.h"
 #include "xl_abi.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
@@ -45,19 +46,8 @@ extern const uint8_t xl_hypercall_page[] VMI_ROM_LOCAL;
 	r_; })
 #define XL_HCALL2(nr, a0, a1) XL_HCALL(nr, a0, a1, 0, 0, 0)
 
-int64_t vmi_rom_init(const struct vmi_init_args *args);
 void xl_set_entry(uint64_t *entry, uint64_t val, int level);
 void xl_lazy_apply(void);
-void vmi_rom_call_lazy_mmu_enter(void);
-void vmi_rom_call_lazy_mmu_flush(void);
-void vmi_rom_call_lazy_mmu_leave(void);
-void vmi_rom_call_flush_tlb(void);
-uint64_t vmi_rom_call_clock_freq(void);
-uint64_t vmi_rom_call_clock_read(void);
-uint64_t vmi_rom_call_wallclock(void);
-int64_t vmi_rom_call_set_alarm(uint64_t deadline);
-int64_t vmi_rom_call_console_write(const char *buf, uint64_t len);
-void vmi_rom_call_shutdown(uint32_t code) __attribute__((noreturn));
 
 /* ---- init ---- */
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# fallback.sh: the VMware-like ROM under a host that is not its own must
+# rom-fallback.sh: a backend's ROM under a host that is not its own must
 # fail its init cleanly, the kernel must stay native and say why.
 #
-#   backends/vmwarelike/fallback.sh NAME BOOT-QEMU-ARGUMENTS...
+#   tests/boot/rom-fallback.sh NAME BOOT-QEMU-ARGUMENTS...
 #
 # Runs tests/boot/boot-qemu.sh --name NAME with the arguments (the guest's
 # self-tests, expect=native), then looks in its serial log for the
