@@ -17,6 +17,7 @@ void nat_time_init(void);
 int nat_time_calibrated(void);
 void pv_early_init(void);
 void pv_boot(void);
+static void time_init(void);
 void demo_run(void);
 
 struct kopts kopts;
@@ -39,14 +40,12 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	pmm_init(&boot_info.mem);	/* page frames from the memory map */
 	vm_init();			/* own 4-level tables, 4 KiB pages */
 	pv_boot();			/* find a hypervisor ROM, patch sites */
-	nat_time_init();		/* TSC against the PIT */
-	if (!nat_time_calibrated())
-		klog("time: PIT calibration failed; assuming a 1 GHz TSC\n");
+	time_init();			/* TSC against the PIT, if native */
 	pic_init();			/* 8259s at vectors 32-47 */
 	sched_init();			/* boot thread, idle thread */
 	timer_init();			/* first one-shot alarm */
 	pv_irq_enable();		/* first time interrupts are on */
-	klog("boot: up after %llu TSC cycles (the PIT calibration waits 10 ms)\n",
+	klog("boot: up after %llu TSC cycles\n",
 	     (unsigned long long)(nat_rdtsc() - t0));
 
 	if (kopts.test)
@@ -55,6 +54,20 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 		kexit(bench_run(kopts.bench_filter) ? EXIT_PASS : EXIT_FAIL);
 	demo_run();
 	kexit(EXIT_PASS);
+}
+
+/* The native clock and alarm need the TSC calibrated against the PIT
+ * (10 ms); a backend that answers for all three needs nothing. */
+static void time_init(void)
+{
+	if (!pv_op_native(PV_OP_CLOCK_FREQ) && !pv_op_native(PV_OP_CLOCK_READ) &&
+	    !pv_op_native(PV_OP_SET_ALARM)) {
+		klog("time: clock and alarm from backend %s\n", pv_backend_name());
+		return;
+	}
+	nat_time_init();
+	if (!nat_time_calibrated())
+		klog("time: PIT calibration failed; assuming a 1 GHz TSC\n");
 }
 
 void panic(const char *fmt, ...)

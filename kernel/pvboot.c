@@ -18,6 +18,8 @@ void pv_early_init(void) { }
 
 const char *pv_backend_name(void) { return "never-paravirtualized"; }
 
+bool pv_op_native(unsigned op) { (void)op; return true; }
+
 void pv_boot(void)
 {
 	klog("pvops: never-paravirtualized build: privileged instructions inline\n");
@@ -65,6 +67,12 @@ const char *pv_backend_name(void)
 	if (!vmi.bound)
 		return "native";
 	return vmi.name[0] ? vmi.name : "unnamed ROM";
+}
+
+/* Does op run the native code (no ROM, or the ROM answered NATIVE)? */
+bool pv_op_native(unsigned op)
+{
+	return !vmi.bound || vmi.answer[op].type == VMI_RELOC_NATIVE;
 }
 
 const struct vmi_binding *pv_binding(void)

@@ -31,6 +31,7 @@ void kexit(uint32_t code) __attribute__((noreturn));
 
 /* pvboot.c: the bound backend: a ROM's name, or "native". */
 const char *pv_backend_name(void);
+bool pv_op_native(unsigned op);		/* op runs native code */
 
 /* console.c */
 void console_init(void);
