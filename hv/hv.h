@@ -21,6 +21,8 @@ enum hv_status {
 	HV_EXIT_TIMEOUT  = 8,   /* --timeout wall-clock limit reached */
 	HV_EXIT_GUEST    = 10,  /* guest misbehaviour: bad hypercall etc. */
 	HV_EXIT_INTERNAL = 12,  /* hv itself failed: KVM ioctl, memory */
+	HV_EXIT_NO_KVM   = 14,  /* --accel kvm and no usable /dev/kvm */
+	HV_EXIT_NESTED   = 16,  /* the nested-KVM VM could not run the guest */
 };
 
 /* Fixed I/O ports of hv itself (hypercall ports of backends come later). */
@@ -48,6 +50,7 @@ struct hv_opts {
 	double timeout;             /* seconds, 0 = none */
 	int stats, trace;
 	int no_mmap;                 /* --no-mmap: mem_lower/upper only */
+	const char *accel;          /* --accel: "auto", "kvm" or "nested" */
 };
 
 #define HV_NREASON 64
@@ -86,6 +89,9 @@ struct hv {
 void hv_end(struct hv *hv, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* accel.c: opens /dev/kvm into hv->kvm (returns 0), or runs this
+ * command line inside the nested VM (returns only on failure: a status) */
+int accel__choose(struct hv *hv, int argc, char **argv);
 /* vm.c */
 int vm__alloc(struct hv *hv);
 int vm__init(struct hv *hv);

@@ -5,7 +5,8 @@
 HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/gmem.c hv/hcall.c hv/devices.c hv/rtc.c hv/uart.c hv/stats.c \
            hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
-           hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c
+           hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c \
+           hv/accel.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)

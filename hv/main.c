@@ -34,11 +34,15 @@ static const char hv_usage[] =
 "      --trace           print one line per exit to stderr\n"
 "      --no-mmap         give the kernel no memory map, only mem_lower and\n"
 "                        mem_upper (as old loaders do)\n"
+"      --accel MODE      where KVM comes from: auto (default, or $HV_ACCEL):\n"
+"                        /dev/kvm when usable, else nested; kvm: /dev/kvm\n"
+"                        only; nested: inside a nested-KVM VM under QEMU TCG\n"
 "  -h, --help            this text\n"
 "      --version         hv's version\n"
 "Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
 "2 usage, 4 bad image, 6 guest crashed, 8 timeout, 10 guest misbehaved,\n"
-"12 hv internal error.\n";
+"12 hv internal error, 14 --accel kvm without a usable KVM, 16 the nested\n"
+"VM could not run the guest.\n";
 
 /* First reason wins: a crash found while reporting a timeout, say, must
  * not overwrite the first explanation. */
@@ -141,6 +145,15 @@ static int parse_backend(struct hv_opts *o, const char *b)
 	return 0;
 }
 
+/* MODE of --accel or $HV_ACCEL: auto, kvm or nested. */
+static int parse_accel(struct hv_opts *o, const char *what, const char *mode)
+{
+	if (strcmp(mode, "auto") && strcmp(mode, "kvm") && strcmp(mode, "nested"))
+		return usage_error("%s%s: want auto, kvm or nested", what, mode);
+	o->accel = mode;
+	return 0;
+}
+
 /* Everything after the first "--" is the kernel's command line, joined
  * by spaces; it is cut off before getopt sees it. */
 static char *join_cmdline(int argc, char **argv)
@@ -160,7 +173,7 @@ static char *join_cmdline(int argc, char **argv)
 }
 
 enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
-       OPT_TRACE, OPT_VERSION, OPT_NO_MMAP };
+       OPT_TRACE, OPT_VERSION, OPT_NO_MMAP, OPT_ACCEL };
 
 static const struct option hv_longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -171,6 +184,7 @@ static const struct option hv_longopts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "no-mmap", no_argument, NULL, OPT_NO_MMAP },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 }
@@ -194,6 +208,7 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 	case OPT_STATS: o->stats = 1; return 0;
 	case OPT_TRACE: o->trace = 1; return 0;
 	case OPT_NO_MMAP: o->no_mmap = 1; return 0;
+	case OPT_ACCEL: return parse_accel(o, "--accel ", arg);
 	case 'h': fputs(hv_usage, stdout); return -1;
 	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
 	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */
@@ -211,6 +226,10 @@ static int parse_args(struct hv_opts *o, int argc, char **argv)
 		}
 	o->mem = 64ull << 20;
 	o->backend = "none";
+	o->accel = "auto";
+	if (getenv("HV_ACCEL") && *getenv("HV_ACCEL") &&
+	    (rc = parse_accel(o, "HV_ACCEL=", getenv("HV_ACCEL"))) != 0)
+		return rc;
 	o->cmdline = join_cmdline(nopt < argc ? argc - nopt - 1 : 0,
 				  argv + nopt + 1);
 	if (o->cmdline == NULL)
@@ -255,9 +274,14 @@ int main(int argc, char **argv)
 {
 	struct hv *hv = &the_hv;
 	double t0 = now_ms();
-	int rc = parse_args(&hv->opt, argc, argv);
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int rc;
 
-	if (rc)
+	if (args == NULL)
+		return HV_EXIT_INTERNAL;
+	memcpy(args, argv, (size_t)argc * sizeof(*args));  /* before getopt permutes */
+	hv->kvm = -1;
+	if ((rc = parse_args(&hv->opt, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	signal(SIGPIPE, SIG_IGN);           /* a closed stdout is not fatal */
 	if (stats__init(hv))                /* exit counters */
@@ -268,6 +292,8 @@ int main(int argc, char **argv)
 		return HV_EXIT_IMAGE;
 	if (loader__boot_image(hv))         /* kernel, modules, Multiboot info */
 		return HV_EXIT_IMAGE;
+	if ((rc = accel__choose(hv, argc, args)) != 0)  /* /dev/kvm, or nested */
+		return rc;
 	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, slots */
 		return HV_EXIT_INTERNAL;
 	hcall__init(hv);                    /* hypercall port and table */

@@ -116,9 +116,6 @@ static int vm_irqchip(struct hv *hv)
 
 int vm__init(struct hv *hv)
 {
-	hv->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (hv->kvm < 0)
-		return vm_fail("/dev/kvm");
 	if (vm_check_kvm(hv->kvm))
 		return -1;
 	hv->vm = ioctl(hv->kvm, KVM_CREATE_VM, 0);
