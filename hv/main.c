@@ -279,7 +279,9 @@ int main(int argc, char **argv)
 
 	if (args == NULL)
 		return HV_EXIT_INTERNAL;
-	memcpy(args, argv, (size_t)argc * sizeof(*args));  /* before getopt permutes */
+	for (int i = 0; i < argc; i++)      /* as given: getopt permutes argv */
+		if ((args[i] = strdup(argv[i])) == NULL)
+			return HV_EXIT_INTERNAL;
 	hv->kvm = -1;
 	if ((rc = parse_args(&hv->opt, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;

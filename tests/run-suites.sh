@@ -14,10 +14,19 @@
 # overrides the folder); only standard output is parsed, by
 # build/tests/ktap-count, as TAP or KTAP.
 #
-# Prints one line per suite, "PASS name: 12 passed, 0 failed, 1 skipped"
-# or "FAIL ..." followed by the failing tests, their diagnostics and the
-# log's last lines; then exactly one line "N passed, N failed, N skipped"
-# over all suites.  Exits 1 when anything failed, 2 on bad usage.
+# Prints one line per suite, "PASS name: 12 passed, 0 failed, 1 skipped
+# (3 s, nested; skipped: reason)" or "FAIL ..." followed by the failing
+# tests, their diagnostics and the log's last lines; then exactly one
+# line "N passed, N failed, N skipped" over all suites.  Exits 1 when
+# anything failed, 2 on bad usage.  The line says where a suite that
+# needed a KVM ran (kvm or nested: the KVM probe, nested/kvm-run
+# --probe, records it in the file RUN_SUITES_WHERE names) and the
+# reason of every skip, with a count when several share one.
+#
+# Without a usable /dev/kvm (and unless HV_ACCEL=kvm opts out), one
+# nested-KVM VM is booted at the start, in the background, and every
+# suite's KVM runs go to it (KVM_RUN_VM); it is stopped at the end.
+# RUN_SUITES_NESTED=0 leaves it out (each KVM run then boots its own).
 #
 # A suite also counts one failure when it exits non-zero without a
 # failing result, when it times out, or when it reports no test at all.
@@ -67,6 +76,7 @@ run_command() {
     # out of our output; the suite's stderr is in the log already.
     STATUS=$( (
         ( cd "$TOP" && CMOCKA_MESSAGE_OUTPUT=TAP RUN_SUITES_TABLE=${log%.log}.table \
+            RUN_SUITES_WHERE=${log%.log}.where \
             exec timeout -k 10 "$limit" \
             bash -c "$cmd" < /dev/null 2>> "$log" ) | tee -a "$log" > "$out"
         echo "${PIPESTATUS[0]}" ) 2> /dev/null )
@@ -86,6 +96,7 @@ run_suite() {
         limit=${BASH_REMATCH[1]}
         cmd=${BASH_REMATCH[2]}
     fi
+    rm -f "${log%.log}.where"
     run_command "$cmd" "$limit" "$log" "$out"
     counts=$("$KTAP_COUNT" -v < "$out")
     read -r _ passed _ failed _ skipped <<< "$(head -n 1 <<< "$counts")"
@@ -112,14 +123,31 @@ run_suite() {
         $((SECONDS - start)) "$counts" "$log" "${reasons[@]}"
 }
 
+# Where the suite's KVM runs happened ("kvm", "nested", both), if any.
+suite_where() {
+    [ -s "$1" ] || return 0
+    grep -E '^(kvm|nested)$' "$1" | sort -u | paste -sd/ -
+}
+
+# The reasons of the suite's skipped results, "2 x why; other why".
+skip_reasons() {
+    grep -aE '^[[:space:]]*(not )?ok [0-9]+.*# *[Ss][Kk][Ii][Pp]' "$1" |
+        sed -E 's/.*# *[Ss][Kk][Ii][Pp] *//' | sed 's/^$/(no reason given)/' |
+        sort | uniq -c | sort -rn |
+        awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "%s%s%s", sep, (n > 1 ? n " x " : ""), $0; sep = "; " }'
+}
+
 # Prints a suite's PASS/FAIL line and, when it failed, the details.
 report_suite() {
     local name=$1 passed=$2 failed=$3 skipped=$4 secs=$5 counts=$6 log=$7
     shift 7
-    local verdict=PASS reason
+    local verdict=PASS reason where extra=
     [ "$failed" -gt 0 ] && verdict=FAIL
+    where=$(suite_where "${log%.log}.where")
+    [ -z "$where" ] || extra=", $where"
+    [ "$skipped" -eq 0 ] || extra="$extra; skipped: $(skip_reasons "${log%.log}.stdout")"
     echo "$verdict $name: $passed passed, $failed failed, $skipped skipped" \
-         "(${secs} s)"
+         "(${secs} s$extra)"
     # A suite may leave a table for people (the environment matrix).
     [ -s "${log%.log}.table" ] && indent < "${log%.log}.table"
     TOTAL_PASSED=$((TOTAL_PASSED + passed))
@@ -134,6 +162,34 @@ report_suite() {
     tail -n "$TAIL_LINES" "$log" | indent | indent
 }
 
+# Boots the run's one nested-KVM VM in the background when this machine
+# has no usable /dev/kvm; kvm-run sends every KVM run there.
+start_nested_vm() {
+    local probe vm=$TOP/build/nested/run/vm-$$
+    [ -z "${KVM_RUN_VM:-}" ] || return 0        # the caller keeps one up
+    [ "${RUN_SUITES_NESTED:-1}" != 0 ] || return 0
+    probe=$(RUN_SUITES_WHERE= "$TOP/nested/kvm-run" --probe) || return 0
+    [ "${probe%%:*}" = nested ] || return 0
+    rm -rf "$vm"
+    if "$TOP/nested/kvm-run" --vm-start "$vm" --owner $$ 2> "$LOGDIR/nested-vm.log"; then
+        export KVM_RUN_VM=$vm
+        NESTED_VM=$vm
+        trap 'stop_nested_vm' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    else
+        echo "run-suites: the nested-KVM VM did not start:" \
+             "$(tail -n 1 "$LOGDIR/nested-vm.log")" >&2
+    fi
+}
+
+stop_nested_vm() {
+    [ -n "${NESTED_VM:-}" ] || return 0
+    "$TOP/nested/kvm-run" --vm-stop "$NESTED_VM" > /dev/null 2>&1
+    rm -rf "$NESTED_VM"
+    NESTED_VM=
+}
+
 main() {
     [ $# -ge 1 ] || usage
     local list=$1 line name cmd ran=0
@@ -141,6 +197,7 @@ main() {
     [ -r "$list" ] || { echo "run-suites: cannot read $list" >&2; exit 2; }
     ensure_counter
     mkdir -p "$LOGDIR"
+    start_nested_vm
     while IFS= read -r line || [ -n "$line" ]; do
         [[ -z ${line//[[:space:]]/} || $line == \#* ]] && continue
         name=${line%%|*}

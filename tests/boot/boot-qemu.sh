@@ -17,12 +17,19 @@
 #   -q                 do not copy the raw guest output to stderr
 #
 # Modes: tcg is `qemu-system-x86_64 -accel tcg -kernel IMAGE -append
-# CMDLINE`; kvm the same with `-accel kvm -cpu host,-arch-capabilities`,
-# skipped ("ok 1 NAME # SKIP reason", status 0) when /dev/kvm
-# (BOOT_KVM_DEV) is missing or unusable; grub boots a grub-mkrescue ISO
-# (cached under build/boot/) with QEMU TCG; hv runs `build/hv/hv
-# --timeout S -m MB [--rom FILE] [--hv-arg...] IMAGE -- CMDLINE` (BOOT_HV
-# overrides the path), whose standard output is the guest console.
+# CMDLINE`; kvm the same with `-accel kvm -cpu host,-arch-capabilities`;
+# grub boots a grub-mkrescue ISO (cached under build/boot/) with QEMU
+# TCG; hv runs `build/hv/hv --timeout S -m MB [--rom FILE] [--hv-arg...]
+# IMAGE -- CMDLINE` (BOOT_HV overrides the path), whose standard output
+# is the guest console.
+#
+# kvm and hv ask the one KVM probe (nested/kvm-run --probe) where a KVM
+# is.  hv runs wherever it says kvm or nested (hv itself goes through the
+# nested VM), and skips ("ok 1 NAME # SKIP reason", status 0) only when
+# it says off (HV_ACCEL=kvm on a machine without /dev/kvm).  kvm runs
+# where the probe says kvm; under nested it skips with the reason, as a
+# QEMU KVM boot in the nested VM takes about 20 s, unless
+# QEMU_KVM_NESTED=1, which runs QEMU there.
 #
 # Output: "KTAP version 1", "1..1", the guest's KTAP (from its first
 # "KTAP version" line on) indented four spaces, then "ok 1 NAME" or
@@ -39,15 +46,15 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 QEMU=${QEMU:-qemu-system-x86_64}
-KVM_DEV=${BOOT_KVM_DEV:-/dev/kvm}
 HV=${BOOT_HV:-$TOP/build/hv/hv}
+KVM_RUN=$TOP/nested/kvm-run
 KTAP_COUNT=${KTAP_COUNT:-$TOP/build/tests/ktap-count}
 BOOTDIR=$TOP/build/boot
 
-NAME= TIMEOUT= EXPECT_PANIC=0 MEMORY=64 QUIET=0
+NAME= TIMEOUT= EXPECT_PANIC=0 MEMORY=64 QUIET=0 ACCEL=
 ROMS=() QEMU_EXTRA=() HV_ARGS=()
 MODE= IMAGE= CMDLINE= CMDARGS=()
-STATUS= REASONS=() SERIAL= ERRLOG= ISO=
+STATUS= REASONS=() SERIAL= ERRLOG= ISO= RUNNER=() WHERE=
 
 usage() {
     sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -118,14 +125,15 @@ kvm_probe_key() {
 }
 
 # Starts QEMU with KVM on a 64 KiB BIOS whose reset vector writes 0x10
-# to port 0xf4: proof that KVM can run guest code and exit cleanly.
+# to port 0xf4: proof that QEMU can run guest code on KVM and exit
+# cleanly (through the nested VM when ACCEL is nested).
 kvm_probe_run() {
     local bios=$BOOTDIR/kvm-probe.bin st
     head -c 65536 /dev/zero > "$bios"
     # mov dx,0xf4; mov al,0x10; out dx,al; hlt; jmp $-1
     printf '\xba\xf4\x00\xb0\x10\xee\xf4\xeb\xfd' |
         dd of="$bios" bs=1 seek=$((0xfff0)) conv=notrunc status=none
-    timeout -k 5 30 "$QEMU" -accel kvm -cpu host,-arch-capabilities \
+    timeout -k 5 60 "${RUNNER[@]}" "$QEMU" -accel kvm -cpu host,-arch-capabilities \
         -bios "$bios" -nodefaults -display none -monitor none \
         -serial none -no-reboot -m 16 \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
@@ -136,13 +144,25 @@ kvm_probe_run() {
     return 1
 }
 
-# Skips the test (exits) unless KVM is there and works.
+# Sets ACCEL (kvm or nested) from the KVM probe; skips the test (exits)
+# where the probe says off.
+accel_check() {
+    local probe
+    probe=$("$KVM_RUN" --probe) || skip "${probe#off: }"
+    ACCEL=${probe%%:*}
+    WHERE=${probe#*: }
+}
+
+# Skips the test (exits) unless QEMU can use a KVM: this machine's, or
+# the nested VM's when QEMU_KVM_NESTED=1.
 kvm_check() {
-    local key cache=$BOOTDIR/kvm-probe.ok why
-    [ -e "$KVM_DEV" ] || skip "$KVM_DEV does not exist"
-    [ -c "$KVM_DEV" ] || skip "$KVM_DEV is not a character device"
-    ( exec 9<> "$KVM_DEV" ) 2> /dev/null ||
-        skip "$KVM_DEV cannot be opened for reading and writing"
+    local key cache=$BOOTDIR/kvm-probe-$ACCEL.ok why
+    RUNNER=()
+    if [ "$ACCEL" = nested ]; then
+        [ "${QEMU_KVM_NESTED:-0}" = 1 ] ||
+            skip "$WHERE: QEMU KVM boots run where /dev/kvm is (QEMU_KVM_NESTED=1 runs them in the nested VM, about 20 s each)"
+        RUNNER=("$KVM_RUN" --)
+    fi
     key=$(kvm_probe_key) || skip "$QEMU not found"
     [ -f "$cache" ] && [ "$(cat "$cache")" = "$key" ] && return 0
     why=$(kvm_probe_run) || skip "KVM unusable: $why"
@@ -210,7 +230,8 @@ build_command() {
     case $MODE in
     tcg) CMD+=(-accel tcg -kernel "$IMAGE" -append "$CMDLINE") ;;
     kvm) CMD+=(-accel kvm -cpu host,-arch-capabilities
-               -kernel "$IMAGE" -append "$CMDLINE") ;;
+               -kernel "$IMAGE" -append "$CMDLINE")
+         CMD=("${RUNNER[@]}" "${CMD[@]}") ;;
     grub) grub_iso
           CMD+=(-accel tcg -boot d -cdrom "$ISO") ;;
     esac
@@ -224,9 +245,11 @@ run_guest() {
     : > "$SERIAL"
     if [ "$MODE" = hv ]; then
         # hv stops the guest itself at TIMEOUT (status 8); this is the
-        # backstop should hv hang
-        timeout -k 5 $((TIMEOUT + 10)) "${CMD[@]}" < /dev/null \
-            > "$SERIAL" 2> "$ERRLOG"
+        # backstop should hv hang (the nested VM may first have to boot)
+        local backstop=$((TIMEOUT + 10))
+        [ "$ACCEL" != nested ] || backstop=$((TIMEOUT + 90))
+        timeout -k 5 "$backstop" "${CMD[@]}" \
+            < /dev/null > "$SERIAL" 2> "$ERRLOG"
     else
         timeout -k 5 "$TIMEOUT" "${CMD[@]}" < /dev/null > "$ERRLOG" 2>&1
     fi
@@ -266,6 +289,8 @@ hv_status() {
     local what
     case $STATUS in
     2) what="hv usage error" ;;
+    14) what="--accel kvm and no usable KVM (hv)" ;;
+    16) what="the nested-KVM VM could not run the guest (hv)" ;;
     4) what="hv refused the image" ;;
     6) what="the guest crashed (hv)" ;;
     8) what="hv's timeout ($TIMEOUT s) stopped the guest" ;;
@@ -284,7 +309,7 @@ judge_status() {
     37) REASONS+=("exit status 37: the guest panicked") ;;
     124|137) REASONS+=("timed out after $TIMEOUT s") ;;
     0) REASONS+=("exit status 0: reset or power-off, not port 0xf4 (triple fault?)") ;;
-    2|4|6|8|10|12) [ "$MODE" = hv ] && REASONS+=("$(hv_status)") ||
+    2|4|6|8|10|12|14|16) [ "$MODE" = hv ] && REASONS+=("$(hv_status)") ||
                    REASONS+=("exit status $STATUS: the VMM failed") ;;
     *) if [ $((STATUS % 2)) -eq 1 ] && [ "$STATUS" -gt 1 ] && [ "$STATUS" -lt 128 ]; then
            REASONS+=("exit status $STATUS: unknown guest exit code $(printf \
@@ -389,8 +414,11 @@ main() {
     mkdir -p "$BOOTDIR"
     SERIAL=$BOOTDIR/$NAME.serial
     ERRLOG=$BOOTDIR/$NAME.vmm.log
+    case $MODE in kvm|hv) accel_check ;; esac
     [ "$MODE" != kvm ] || kvm_check
     build_command
+    # the runner's suite line says where the KVM runs were
+    [ -z "$ACCEL" ] || [ -z "${RUN_SUITES_WHERE:-}" ] || echo "$ACCEL" >> "$RUN_SUITES_WHERE"
     run_guest
     if [ "$QUIET" -eq 0 ]; then
         echo "--- $NAME: ${CMD[*]}" >&2

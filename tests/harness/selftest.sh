@@ -26,7 +26,7 @@ check() {
 
 # Runs the runner on list file $1 (extra args follow); sets OUT and RC.
 run_list() {
-    OUT=$(RUN_SUITES_LOGDIR=$WORK/logs RUN_SUITES_TAIL=3 \
+    OUT=$(RUN_SUITES_LOGDIR=$WORK/logs RUN_SUITES_TAIL=3 RUN_SUITES_NESTED=0 \
           "$RUNNER" "$@" 2>&1)
     RC=$?
 }
@@ -54,6 +54,8 @@ mixed_list() {
 pass|printf '1..2\nok 1 a\nok 2 b\n'
 fail|printf 'KTAP version 1\n1..2\nok 1 a\nnot ok 2 broken\n# why: 1 != 2\n'; exit 1
 skip|printf '1..2\nok 1 a # SKIP no kvm\nnot ok 2 b # skip no kvm\n'
+skip2|printf '1..3\nok 1 a # SKIP why one\nok 2 b\nok 3 c # SKIP\n'
+where|echo nested >> "$RUN_SUITES_WHERE"; echo kvm >> "$RUN_SUITES_WHERE"; printf '1..1\nok 1 a\n'
 silent|echo just a boot log
 status|printf '1..1\nok 1 a\n'; exit 3
 short|printf '1..3\nok 1 a\n'
@@ -70,19 +72,25 @@ test_mixed() {
     check "failing test named" has_line "    not ok broken"
     check "failing test's diagnostic shown" has_line "        # why: 1 != 2"
     check "skipped suite passes" has_prefix "PASS skip: 0 passed, 0 failed, 2 skipped"
+    check "skip reasons on the suite's line, counted" \
+        has_line "PASS skip: 0 passed, 0 failed, 2 skipped (0 s; skipped: 2 x no kvm)"
+    check "each distinct skip reason on the line" \
+        has_line "PASS skip2: 1 passed, 0 failed, 2 skipped (0 s; skipped: why one; (no reason given))"
+    check "where the KVM runs were, on the line" \
+        has_line "PASS where: 1 passed, 0 failed, 0 skipped (0 s, kvm/nested)"
     check "silent suite fails" has_prefix "FAIL silent: 0 passed, 1 failed, 0 skipped"
     check "silent suite's reason" has_line "    suite reported no test (exit status 0)"
     check "non-zero exit counts" has_prefix "FAIL status: 1 passed, 1 failed, 0 skipped"
     check "short plan counts" has_line "    not ok (top level): plan says 3, saw 1"
     check "timeout counts" has_line "    suite timed out after 1 s"
-    check "totals line last" last_line_is "5 passed, 6 failed, 2 skipped"
+    check "totals line last" last_line_is "7 passed, 6 failed, 4 skipped"
     check "one totals line" [ "$(grep -c ' passed, .* failed, .* skipped$' \
         <<< "$OUT")" -eq 1 ]
     check "log written" grep -q "just a boot log" "$WORK/logs/silent.log"
 }
 
 test_filter_and_pass() {
-    run_list "$WORK/mixed.list" 'pass' 'sk*'
+    run_list "$WORK/mixed.list" 'pass' 'ski?'
     check "filtered run passes" [ "$RC" -eq 0 ]
     check "filtered totals" last_line_is "2 passed, 0 failed, 2 skipped"
     check "filter leaves others out" lacks_prefix "FAIL"
@@ -103,7 +111,7 @@ test_bad_input() {
 }
 
 echo "TAP version 13"
-echo "1..22"
+echo "1..25"
 test_mixed
 test_filter_and_pass
 test_bad_input
