@@ -35,7 +35,7 @@ RUN_CMDLINE ?= test
 RUN_BACKEND ?= xenlike
 RUN_ROM = $(if $(filter none,$(RUN_BACKEND)),,--rom $(BUILD)/backends/$(RUN_BACKEND).rom)
 .PHONY: hv-run
-hv-run: $(BUILD)/hv/hv $(BUILD)/kernel $(if $(filter none,$(RUN_BACKEND)),,$(BUILD)/backends/$(RUN_BACKEND).rom)
+hv-run: $(BUILD)/hv/hv $(BUILD)/hv/kvm-run $(BUILD)/kernel $(if $(filter none,$(RUN_BACKEND)),,$(BUILD)/backends/$(RUN_BACKEND).rom)
 	$(Q)$(BUILD)/hv/hv --timeout 120 --backend $(RUN_BACKEND) $(RUN_ROM) $(BUILD)/kernel -- \
 		$(RUN_CMDLINE); st=$$?; \
 	if [ $$st -eq 33 ]; then echo "hv: guest exited with status 33: all passed"; \

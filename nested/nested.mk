@@ -9,3 +9,8 @@ $(BUILD)/hv/kvm-run: nested/kvm-run
 	$(Q)ln -sf ../../nested/kvm-run $@
 
 ALL += $(BUILD)/hv/kvm-run
+
+# The runner's own tests: statuses, streams, stdin, timeouts, the probe,
+# a path with spaces, missing and corrupt boot files (nested/selftest.sh).
+SUITES += nested-runner
+SUITE_nested-runner := @timeout=400 nested/selftest.sh

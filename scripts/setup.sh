@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# setup.sh: installs the Debian packages the build and tests need, then
-# builds newlib once.  Idempotent; `make setup`, `make run` and
-# `make test` call it.  One line of output per step.
+# setup.sh: installs the Debian packages the build and tests need,
+# builds newlib once, and fetches the nested-KVM VM's kernel and busybox
+# once (nested/fetch.sh: hv runs inside that VM where /dev/kvm is
+# missing).  Idempotent; `make setup`, `make run` and `make test` call
+# it.  One line of output per step.
 #
 # As root it installs what is missing with apt-get (running
 # `apt-get update` first when a package is unknown to apt, and once more
@@ -89,6 +91,7 @@ main() {
         fi
     fi
     "$TOP/scripts/build-newlib.sh"
+    "$TOP/nested/fetch.sh"
 }
 
 main "$@"
