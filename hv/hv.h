@@ -68,6 +68,7 @@ struct hv_stats {
 
 struct hv {
 	struct hv_opts opt;
+	char **args;                /* the command line as given, for --accel nested */
 	int kvm, vm, vcpu;
 	struct kvm_run *run;
 	size_t run_size;

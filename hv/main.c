@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 {
 	struct hv *hv = &the_hv;
 	double t0 = now_ms();
-	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	char **args = hv->args = calloc((size_t)argc + 1, sizeof(*args));
 	int rc;
 
 	if (args == NULL)

@@ -131,14 +131,14 @@ test_own_vm() {
 test_bad_files() {
     local d=$WORK/files kdeb
     mkdir -p "$d"
-    NESTED_DIR=$d "$RUN" --accel nested -- true > "$WORK/out" 2> "$WORK/err"
+    NESTED_DIR=$d KVM_RUN_VM= "$RUN" --accel nested -- true > "$WORK/out" 2> "$WORK/err"
     ST=$?
     check "missing VM files: status 125" st_is 125
     check "missing VM files: names the package and setup" \
         err_has "files are missing.*run scripts/setup.sh.*linux-image-cloud-amd64"
     cp "$TOP"/build/nested/{MANIFEST,vmlinuz,initrd.cpio,busybox} "$d/"
     printf 'x' | dd of="$d/vmlinuz" bs=1 seek=4096 conv=notrunc status=none
-    NESTED_DIR=$d "$RUN" --accel nested -- true > "$WORK/out" 2> "$WORK/err"
+    NESTED_DIR=$d KVM_RUN_VM= "$RUN" --accel nested -- true > "$WORK/out" 2> "$WORK/err"
     ST=$?
     check "corrupt VM kernel: status 125" st_is 125
     check "corrupt VM kernel: names the package" \
