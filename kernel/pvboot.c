@@ -138,14 +138,22 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	return ROM_VA;
 }
 
-static void rom_protect(void *ctx, uint64_t va, uint64_t len)
+/* Write-protects [va, va + len); false, with nothing changed, if a page
+ * of it is not mapped. */
+bool pv_rom_protect(void *ctx, uint64_t va, uint64_t len)
 {
 	(void)ctx;
+	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *pte = vm_walk(&kernel_as, p, false);
+		if (!pte || !(*pte & PTE_P))
+			return false;
+	}
 	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *pte = vm_walk(&kernel_as, p, false);
 		pv_set_pte(pte, *pte & ~PTE_W);
 		pv_invlpg(p);
 	}
+	return true;
 }
 
 static void rom_log(void *ctx, const char *line)
@@ -162,7 +170,7 @@ static bool rom_bind(void)
 		.window_pa = VMI_OPTROM_WINDOW_LO,
 		.window_len = VMI_OPTROM_WINDOW_HI - VMI_OPTROM_WINDOW_LO,
 		.map = rom_map,
-		.protect = rom_protect,
+		.protect = pv_rom_protect,
 		.log = rom_log,
 		.timer_vector = VEC_TIMER,
 		.nr_maps = 1,
