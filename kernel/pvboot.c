@@ -204,6 +204,13 @@ static void report_indirect(void)
 		pv_report_add(&pv_boot_report, s, PV_REPORT_INDIRECT);
 }
 
+/* After rewriting code: the serializing instruction itself.  Never
+ * pv_cpuid, which a backend may answer from a table (vmwarelike). */
+void pv_text_sync(void)
+{
+	nat_serialize();
+}
+
 /* Patches with the given backend; a refused site stops the boot. */
 static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 {
@@ -219,8 +226,7 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 		panic("pvops: cannot patch site %#llx (op %s) for %s: %s",
 		      (unsigned long long)fail.site->addr, pv_op_name(fail.site->op),
 		      backend, fail.reason);
-	uint32_t a, b, c, d;
-	pv_cpuid(0, 0, &a, &b, &c, &d);		/* serialize after rewriting code */
+	pv_text_sync();
 }
 
 void pv_boot(void)

@@ -33,6 +33,7 @@ void nat_set_alarm(uint64_t deadline_ns);
 void nat_console_write(const char *buf, size_t len);
 void nat_shutdown(uint32_t code) __attribute__((noreturn));
 void nat_reboot(void) __attribute__((noreturn));
+void nat_serialize(void);		/* cpuid itself, after rewriting code */
 
 #ifdef CONFIG_PV_NONE
 
