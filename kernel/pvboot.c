@@ -25,6 +25,8 @@ void pv_boot(void)
 	klog("pvops: never-paravirtualized build: privileged instructions inline\n");
 }
 
+uint64_t pv_poke_resume(uint64_t rip) { (void)rip; return 0; }
+
 #else
 
 #include <pvops/apply.h>
@@ -50,6 +52,22 @@ extern const void *const nat_op_table[PV_OP_COUNT];
 void pv_table_reset(void);
 
 struct pv_report pv_boot_report;		/* read by tests and bench */
+
+/* Where a #BP on a site being written resumes (pvops/apply.h): in .text,
+ * within rel32 reach of the text, the op table and the ROM. */
+#define PV_STR2_(x) #x
+#define PV_STR_(x) PV_STR2_(x)
+__asm__(".pushsection .text\n.p2align 4\n.globl pv_poke_tramp_area\n"
+	"pv_poke_tramp_area: .fill " PV_STR_(PV_POKE_TRAMP_LEN) ", 1, 0xcc\n.popsection");
+extern uint8_t pv_poke_tramp_area[];
+struct pv_poke pv_text_poke = { .tramp = pv_poke_tramp_area };
+
+/* For the #BP handler (trap.c): where to resume after an int3 at rip - 1,
+ * or 0 if it is not on a site being written. */
+uint64_t pv_poke_resume(uint64_t rip)
+{
+	return pv_poke_bp(&pv_text_poke, rip);
+}
 
 void pv_early_init(void)
 {
@@ -211,6 +229,12 @@ void pv_text_sync(void)
 	nat_serialize();
 }
 
+/* The decision boot patches op's sites with (tests redo it). */
+int pv_boot_decide(unsigned op, struct pv_decision *d)
+{
+	return vmi.bound ? rom_decide(NULL, op, d) : native_decide(NULL, op, d);
+}
+
 /* Patches with the given backend; a refused site stops the boot. */
 static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 {
@@ -220,7 +244,7 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 	if (!scratch)
 		panic("pvops: no memory for %zu sites", n);
 	int err = pv_apply(__pv_sites_start, __pv_sites_end, (void *const *)pv_op_table,
-			   decide, ctx, scratch, &pv_boot_report, &fail);
+			   decide, ctx, scratch, &pv_boot_report, &pv_text_poke, &fail);
 	free(scratch);
 	if (err != PV_OK)
 		panic("pvops: cannot patch site %#llx (op %s) for %s: %s",
