@@ -156,8 +156,14 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	return ROM_VA;
 }
 
-/* Write-protects [va, va + len); false, with nothing changed, if a page
- * of it is not mapped. */
+static uint64_t sealed_pa, sealed_pages;	/* the ROM code's frames */
+
+/*
+ * Write-protects [va, va + len) (the ROM code at ROM_VA) and the
+ * direct-map alias of its frames, which vm_init left writable and
+ * no-execute: the code is then writable nowhere and executable only at
+ * va.  False, with nothing changed, if a page is not mapped.
+ */
 bool pv_rom_protect(void *ctx, uint64_t va, uint64_t len)
 {
 	(void)ctx;
@@ -168,9 +174,13 @@ bool pv_rom_protect(void *ctx, uint64_t va, uint64_t len)
 	}
 	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *pte = vm_walk(&kernel_as, p, false);
+		if (p == va)
+			sealed_pa = pte_addr(*pte);	/* rom_map's frames are contiguous */
 		pv_set_pte(pte, *pte & ~PTE_W);
 		pv_invlpg(p);
 	}
+	sealed_pages = len / PAGE_SIZE;
+	vm_direct_writable(sealed_pa, sealed_pages, false);
 	return true;
 }
 
@@ -202,6 +212,8 @@ static bool rom_bind(void)
 		return true;
 	/* Never after a successful init: the host may hold its addresses. */
 	if (rom_pages && !vmi.init_ok) {
+		vm_direct_writable(sealed_pa, sealed_pages, true);	/* pmm zeroes through it */
+		sealed_pages = 0;
 		vm_unmap_range(&kernel_as, ROM_VA, rom_pages);
 		klog("vmi: ROM copy and data area freed (%llu pages)\n",
 		     (unsigned long long)rom_pages);
