@@ -115,7 +115,8 @@ SUITE_boot-hv-no-mmap   := $(BOOT) --name boot-hv-no-mmap --hv-arg --no-mmap hv 
 # The pvops layer and the ROM ABI agree on numbers and conventions.
 $(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c vmi-rom/validate.c,-Ivmi-rom))
 
-# The disassembly of the paravirtualized kernel holds no raw privileged
-# instruction outside native/ and the boot stub, and no SSE.
+# The disassembly of the paravirtualized kernel holds no raw privileged,
+# sensitive or port-I/O instruction outside the files that own them
+# (allowed by their address ranges in the map), and no SSE.
 SUITES += kernel-scan
-SUITE_kernel-scan := tests/kernel/scan-insns.sh $(BUILD)/kernel.elf $(BUILD)/obj/kernel
+SUITE_kernel-scan := tests/kernel/scan-insns.sh $(BUILD)/kernel.elf $(BUILD)/obj/kernel $(BUILD)/kernel.map

@@ -40,6 +40,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	pmm_init(&boot_info.mem);	/* page frames from the memory map */
 	vm_init();			/* own 4-level tables, 4 KiB pages */
 	pv_boot();			/* find a hypervisor ROM, patch sites */
+	vm_seal_text();			/* kernel text read-only from here */
 	time_init();			/* TSC against the PIT, if native */
 	pic_init();			/* 8259s at vectors 32-47 */
 	sched_init();			/* boot thread, idle thread */

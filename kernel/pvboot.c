@@ -25,6 +25,8 @@ void pv_boot(void)
 	klog("pvops: never-paravirtualized build: privileged instructions inline\n");
 }
 
+uint64_t pv_poke_resume(uint64_t rip) { (void)rip; return 0; }
+
 #else
 
 #include <pvops/apply.h>
@@ -50,6 +52,22 @@ extern const void *const nat_op_table[PV_OP_COUNT];
 void pv_table_reset(void);
 
 struct pv_report pv_boot_report;		/* read by tests and bench */
+
+/* Where a #BP on a site being written resumes (pvops/apply.h): in .text,
+ * within rel32 reach of the text, the op table and the ROM. */
+#define PV_STR2_(x) #x
+#define PV_STR_(x) PV_STR2_(x)
+__asm__(".pushsection .text\n.p2align 4\n.globl pv_poke_tramp_area\n"
+	"pv_poke_tramp_area: .fill " PV_STR_(PV_POKE_TRAMP_LEN) ", 1, 0xcc\n.popsection");
+extern uint8_t pv_poke_tramp_area[];
+struct pv_poke pv_text_poke = { .tramp = pv_poke_tramp_area };
+
+/* For the #BP handler (trap.c): where to resume after an int3 at rip - 1,
+ * or 0 if it is not on a site being written. */
+uint64_t pv_poke_resume(uint64_t rip)
+{
+	return pv_poke_bp(&pv_text_poke, rip);
+}
 
 void pv_early_init(void)
 {
@@ -138,14 +156,32 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	return ROM_VA;
 }
 
-static void rom_protect(void *ctx, uint64_t va, uint64_t len)
+static uint64_t sealed_pa, sealed_pages;	/* the ROM code's frames */
+
+/*
+ * Write-protects [va, va + len) (the ROM code at ROM_VA) and the
+ * direct-map alias of its frames, which vm_init left writable and
+ * no-execute: the code is then writable nowhere and executable only at
+ * va.  False, with nothing changed, if a page is not mapped.
+ */
+bool pv_rom_protect(void *ctx, uint64_t va, uint64_t len)
 {
 	(void)ctx;
 	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *pte = vm_walk(&kernel_as, p, false);
+		if (!pte || !(*pte & PTE_P))
+			return false;
+	}
+	for (uint64_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *pte = vm_walk(&kernel_as, p, false);
+		if (p == va)
+			sealed_pa = pte_addr(*pte);	/* rom_map's frames are contiguous */
 		pv_set_pte(pte, *pte & ~PTE_W);
 		pv_invlpg(p);
 	}
+	sealed_pages = len / PAGE_SIZE;
+	vm_direct_writable(sealed_pa, sealed_pages, false);
+	return true;
 }
 
 static void rom_log(void *ctx, const char *line)
@@ -162,7 +198,7 @@ static bool rom_bind(void)
 		.window_pa = VMI_OPTROM_WINDOW_LO,
 		.window_len = VMI_OPTROM_WINDOW_HI - VMI_OPTROM_WINDOW_LO,
 		.map = rom_map,
-		.protect = rom_protect,
+		.protect = pv_rom_protect,
 		.log = rom_log,
 		.timer_vector = VEC_TIMER,
 		.nr_maps = 1,
@@ -176,6 +212,8 @@ static bool rom_bind(void)
 		return true;
 	/* Never after a successful init: the host may hold its addresses. */
 	if (rom_pages && !vmi.init_ok) {
+		vm_direct_writable(sealed_pa, sealed_pages, true);	/* pmm zeroes through it */
+		sealed_pages = 0;
 		vm_unmap_range(&kernel_as, ROM_VA, rom_pages);
 		klog("vmi: ROM copy and data area freed (%llu pages)\n",
 		     (unsigned long long)rom_pages);
@@ -196,6 +234,19 @@ static void report_indirect(void)
 		pv_report_add(&pv_boot_report, s, PV_REPORT_INDIRECT);
 }
 
+/* After rewriting code: the serializing instruction itself.  Never
+ * pv_cpuid, which a backend may answer from a table (vmwarelike). */
+void pv_text_sync(void)
+{
+	nat_serialize();
+}
+
+/* The decision boot patches op's sites with (tests redo it). */
+int pv_boot_decide(unsigned op, struct pv_decision *d)
+{
+	return vmi.bound ? rom_decide(NULL, op, d) : native_decide(NULL, op, d);
+}
+
 /* Patches with the given backend; a refused site stops the boot. */
 static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 {
@@ -205,14 +256,13 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 	if (!scratch)
 		panic("pvops: no memory for %zu sites", n);
 	int err = pv_apply(__pv_sites_start, __pv_sites_end, (void *const *)pv_op_table,
-			   decide, ctx, scratch, &pv_boot_report, &fail);
+			   decide, ctx, scratch, &pv_boot_report, &pv_text_poke, &fail);
 	free(scratch);
 	if (err != PV_OK)
 		panic("pvops: cannot patch site %#llx (op %s) for %s: %s",
 		      (unsigned long long)fail.site->addr, pv_op_name(fail.site->op),
 		      backend, fail.reason);
-	uint32_t a, b, c, d;
-	pv_cpuid(0, 0, &a, &b, &c, &d);		/* serialize after rewriting code */
+	pv_text_sync();
 }
 
 void pv_boot(void)

@@ -85,6 +85,13 @@ void trap_catch_end(struct trap_catch *c)
 
 static void exception(struct trapframe *tf)
 {
+	uint64_t resume;
+	/* First, before anything that reaches a pvops site: an int3 the
+	 * patcher put on a site it is rewriting (an NMI or exception ran it). */
+	if (tf->vector == 3 && (tf->cs & 3) == 0 && (resume = pv_poke_resume(tf->rip))) {
+		tf->rip = resume;
+		return;
+	}
 	if (armed && armed->vector == (int)tf->vector && (tf->cs & 3) == 0) {
 		struct trap_catch *c = armed;
 		armed = NULL;

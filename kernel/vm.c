@@ -12,6 +12,7 @@
 #include <pvops/pvops.h>
 
 struct aspace kernel_as;
+uint64_t vm_nx;				/* PTE_NX where the CPU has it, else 0 */
 
 static void set_entry(uint64_t *e, uint64_t v, int level)
 {
@@ -132,13 +133,30 @@ void vm_switch(struct aspace *as)
 	pv_write_cr3(as->pml4);
 }
 
+/* Is pa a frame of the kernel text?  The text starts and ends on page
+ * boundaries (kernel.ld aligns it and .rodata behind it). */
+static bool is_text_frame(uint64_t pa)
+{
+	return pa >= V2P(__text_start) && pa < ALIGN_UP(V2P(__text_end), PAGE_SIZE);
+}
+
+/* Direct-map flags of frame pa: the kernel text executable, every other
+ * frame no-execute; all writable until vm_seal_text. */
+static uint64_t direct_flags(uint64_t pa)
+{
+	return PTE_W | PTE_P | (is_text_frame(pa) ? 0 : vm_nx);
+}
+
 /*
  * Builds the kernel tables: physical 0 up to the end of usable memory
- * (at most the direct-map size) at KERNEL_VMA, then switches to them and
- * drops the boot stub's 2 MiB identity mapping for good.
+ * (at most the direct-map size) at KERNEL_VMA, no-execute but for the
+ * kernel text, then switches to them and drops the boot stub's 2 MiB
+ * identity mapping for good.  The boot stub set EFER.NXE where the CPU
+ * has NX; without it the NX bit would be reserved.
  */
 void vm_init(void)
 {
+	vm_nx = (pv_rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
 	kernel_as.pml4 = pmm_alloc();
 	kassert(kernel_as.pml4);
 	pv_pt_alloc(kernel_as.pml4, PT_P4D);
@@ -151,13 +169,39 @@ void vm_init(void)
 			panic("vm_init: no page table for %#llx", (unsigned long long)pa);
 		for (unsigned i = pt_index(KERNEL_VMA + pa, PT_PTE); i < 512 && pa < pmm_top;
 		     i++, pa += PAGE_SIZE)
-			pv_set_pte(pte++, pa | PTE_W | PTE_P);
+			pv_set_pte(pte++, pa | direct_flags(pa));
 		pa -= PAGE_SIZE;
 	}
 	pv_lazy_mmu_leave();
 	vm_switch(&kernel_as);
-	klog("vm: kernel tables at %#llx map %llu MiB with 4 KiB pages\n",
-	     (unsigned long long)kernel_as.pml4, (unsigned long long)(pmm_top >> 20));
+	klog("vm: kernel tables at %#llx map %llu MiB with 4 KiB pages, %s\n",
+	     (unsigned long long)kernel_as.pml4, (unsigned long long)(pmm_top >> 20),
+	     vm_nx ? "no-execute but for the text" : "all executable (no NX)");
+}
+
+/*
+ * Sets or clears the write bit of the direct-map alias of frames
+ * [pa, pa + n pages), in one lazy section, then flushes the TLB.
+ */
+void vm_direct_writable(uint64_t pa, uint64_t n, bool writable)
+{
+	pv_lazy_mmu_enter();
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t *pte = vm_walk(&kernel_as, (uint64_t)(uintptr_t)P2V(pa + i * PAGE_SIZE), false);
+		if (pte && (*pte & PTE_P))
+			pv_set_pte(pte, writable ? *pte | PTE_W : *pte & ~PTE_W);
+	}
+	pv_lazy_mmu_leave();
+	pv_flush_tlb();
+}
+
+/* Makes the kernel text read-only: called once patching is done, the
+ * last write to it. */
+void vm_seal_text(void)
+{
+	uint64_t lo = V2P(__text_start), hi = ALIGN_UP(V2P(__text_end), PAGE_SIZE);
+	vm_direct_writable(lo, (hi - lo) / PAGE_SIZE, false);
+	klog("vm: kernel text read-only (%llu pages)\n", (unsigned long long)((hi - lo) / PAGE_SIZE));
 }
 
 int vm_aspace_create(struct aspace *as)

@@ -26,6 +26,14 @@ void nat_console_write(const char *buf, size_t len);
 void nat_shutdown(uint32_t code);
 void nat_reboot(void);
 
+/* Serializes the instruction stream after code was rewritten: cpuid
+ * itself, never the op, which a backend may answer from a table. */
+void nat_serialize(void)
+{
+	uint32_t a, b, c, d;
+	nat_cpuid(0, 0, &a, &b, &c, &d);
+}
+
 /* The cpuid instruction itself, for tests that compare an op with it. */
 void nat_cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
 		   uint32_t *c, uint32_t *d)

@@ -29,6 +29,8 @@ ALL += $(BUILD)/pvops/pvreport $(BUILD)/pvops/nopdump
 
 $(eval $(call unit_test,patch,tests/unit/test_patch.c tests/unit/native_insns.S $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
 $(eval $(call unit_test,report,tests/unit/test_report.c pvops/elfsites.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
+# The boot-time pass: the int3-guarded writes, the trampoline, the check.
+$(eval $(call unit_test,apply,tests/unit/test_apply.c pvops/apply.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
 $(BUILD)/tests/patch $(BUILD)/tests/patch-san $(BUILD)/tests/report $(BUILD)/tests/report-san: $(PVOPS_HDRS)
 
 # Script suites: NOP padding decoded by objdump; pvreport on a linked ELF.

@@ -66,7 +66,11 @@ static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_
 		say(env, "vmi: the copy fails validation (%s); staying native", vmi_status_str(st));
 		return false;
 	}
-	env->protect(env->ctx, va, rom_len);		/* ROM code never writes itself */
+	if (!env->protect(env->ctx, va, rom_len)) {	/* ROM code never writes itself */
+		say(env, "vmi: cannot write-protect the ROM copy at %#llx; staying native",
+		    (unsigned long long)va);
+		return false;
+	}
 	b->rom_va = va;
 	b->data_va = va + rom_len;
 	b->data_pa = b->rom_pa + rom_len;

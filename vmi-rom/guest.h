@@ -26,7 +26,7 @@ struct vmi_guest_env {
 	 */
 	uint64_t (*map)(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa);
 	/* Make [va, va+len) read-only (after the copy is in place). */
-	void (*protect)(void *ctx, uint64_t va, uint64_t len);
+	bool (*protect)(void *ctx, uint64_t va, uint64_t len);	/* false: not mapped */
 	void (*log)(void *ctx, const char *line);
 	void *ctx;
 	uint32_t timer_vector;

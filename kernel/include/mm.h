@@ -34,6 +34,9 @@ bool vm_user_range_ok(struct aspace *as, uint64_t va, uint64_t len, bool write);
 int vm_aspace_create(struct aspace *as);
 void vm_aspace_destroy(struct aspace *as);
 void vm_switch(struct aspace *as);
+void vm_direct_writable(uint64_t pa, uint64_t n, bool writable);
+void vm_seal_text(void);
+extern uint64_t vm_nx;				/* PTE_NX, or 0 without NX */
 
 /* heap.c */
 void *heap_sbrk(intptr_t incr);

@@ -39,6 +39,10 @@ struct trap_catch {
 	uint64_t flags;
 	jmp_buf jb;
 };
+/* pvboot.c: where a kernel #BP at rip - 1 resumes if it hit a pvops
+ * site being rewritten (pvops/apply.h), else 0. */
+uint64_t pv_poke_resume(uint64_t rip);
+
 void trap_catch_begin(struct trap_catch *c, int vector);
 void trap_catch_end(struct trap_catch *c);
 #define TRAP_CATCH(c, vec) (trap_catch_begin((c), (vec)), setjmp((c)->jb))

@@ -1,5 +1,6 @@
 /*
- * clobber_probe.S: calls an op's target with every general register set.
+ * clobber_probe.S: calls an op's site (clobber_sites.S) with every general
+ * register set.
  *
  * void clobber_probe(void *fn, const uint64_t in[16], uint64_t out[16]);
  *

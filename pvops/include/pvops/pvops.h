@@ -33,6 +33,7 @@ void nat_set_alarm(uint64_t deadline_ns);
 void nat_console_write(const char *buf, size_t len);
 void nat_shutdown(uint32_t code) __attribute__((noreturn));
 void nat_reboot(void) __attribute__((noreturn));
+void nat_serialize(void);		/* cpuid itself, after rewriting code */
 
 #ifdef CONFIG_PV_NONE
 
@@ -150,8 +151,12 @@ extern void *pv_op_table[PV_OP_COUNT];
 		uint64_t pv_rax_;					\
 		__typeof__(a1) pv_rdi_ = (a1);				\
 		__typeof__(a2) pv_rsi_ = (a2);				\
+		/* rsi listed first: GCC then loads it first, as it	\
+		 * loads a call's arguments last to first, so a site	\
+		 * patched to a call matches the never-paravirtualized	\
+		 * build byte for byte. */				\
 		__asm__ volatile(PV_SITE(PV_CLB_SYSV)			\
-				 : "=a"(pv_rax_), "+D"(pv_rdi_), "+S"(pv_rsi_) \
+				 : "=a"(pv_rax_), "+S"(pv_rsi_), "+D"(pv_rdi_) \
 				 : PV_OPARGS(op) : PV_SYSV_CLOBBERS);	\
 		pv_rax_;						\
 	})
