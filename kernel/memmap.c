@@ -12,8 +12,16 @@
 #define MB_AVAILABLE 1
 #define PG 4096ULL
 
+/*
+ * Adds [s, e) rounded in to whole pages.  A start inside the last page
+ * below 2^64 has no page boundary above it: rounding it up would wrap to
+ * 0 and turn a 24-byte entry into the whole address space, so such a
+ * range holds no usable page and is left out.
+ */
 static void add_range(struct memmap *m, uint64_t s, uint64_t e)
 {
+	if (s > UINT64_MAX - (PG - 1))
+		return;
 	s = (s + PG - 1) & ~(PG - 1);
 	e &= ~(PG - 1);
 	if (s >= e)

@@ -85,6 +85,38 @@ static void absurd_entries_dropped(void **st)
 	assert_int_equal(m.r[0].end, 4 * MB);
 }
 
+/* Entries in the last pages below 2^64: rounding must clamp, never wrap. */
+static void top_of_address_space(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, 2 * MB, 2 * MB, 1);
+	put(&b, 0xffffffffffffff00ULL, 24, 1);		/* inside the last page */
+	put(&b, 0xfffffffffffff001ULL, 0xffe, 1);	/* ends at 2^64 - 1 */
+	nwarn = 0;
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, 2 * MB);
+	assert_int_equal(m.r[0].end, 4 * MB);
+	assert_int_equal(memmap_total(&m), 2 * MB);
+	/* The same under a limit: still only the real range. */
+	memmap_from_mb(&m, b.b, b.len, GB, warn);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(memmap_total(&m), 2 * MB);
+	/* A usable range up to the last whole page, a reserved tail in it. */
+	b.len = 0;
+	put(&b, 0xffffffff00000000ULL, 0xfffff000ULL, 1);
+	put(&b, 0xfffffffffffffff0ULL, 8, 2);
+	put(&b, 0xffffffffffffe010ULL, 8, 2);
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, 0xffffffff00000000ULL);
+	assert_int_equal(m.r[0].end, 0xffffffffffffe000ULL);
+}
+
 static void truncated_and_bad_sizes(void **st)
 {
 	(void)st;
@@ -147,6 +179,7 @@ int main(void)
 		cmocka_unit_test(qemu_like_map),
 		cmocka_unit_test(overlaps_merge_and_reserved_wins),
 		cmocka_unit_test(absurd_entries_dropped),
+		cmocka_unit_test(top_of_address_space),
 		cmocka_unit_test(truncated_and_bad_sizes),
 		cmocka_unit_test(too_many_entries),
 		cmocka_unit_test(basic_info_and_reserve),
