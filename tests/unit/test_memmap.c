@@ -155,6 +155,39 @@ static void too_many_entries(void **st)
 	assert_int_equal(m.dropped, 40 - MEMMAP_MAX);
 }
 
+/* More reserved entries than the usable table holds: every one counts. */
+static void many_reserved_entries(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, MB, 63 * MB, 1);
+	for (int i = 0; i < 36; i++)			/* above the limit */
+		put(&b, 2 * GB + (uint64_t)i * MB, 4096, 2);
+	put(&b, MB, 4096, 2);				/* the 37th reserved */
+	put(&b, 63 * MB, MB, 2);			/* the 38th */
+	memmap_from_mb(&m, b.b, b.len, GB, NULL);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, MB + 4096);
+	assert_int_equal(m.r[0].end, 63 * MB);
+}
+
+/* A reserved entry that wraps past 2^64 reserves up to the top. */
+static void reserved_entry_wrapping(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, MB, 63 * MB, 1);
+	put(&b, 32 * MB, UINT64_MAX, 2);
+	nwarn = 0;
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 1);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, MB);
+	assert_int_equal(m.r[0].end, 32 * MB);
+}
+
 static void basic_info_and_reserve(void **st)
 {
 	(void)st;
@@ -182,6 +215,8 @@ int main(void)
 		cmocka_unit_test(top_of_address_space),
 		cmocka_unit_test(truncated_and_bad_sizes),
 		cmocka_unit_test(too_many_entries),
+		cmocka_unit_test(many_reserved_entries),
+		cmocka_unit_test(reserved_entry_wrapping),
 		cmocka_unit_test(basic_info_and_reserve),
 	};
 	return cmocka_run_group_tests_name("memmap", tests, NULL, NULL);
