@@ -2,15 +2,18 @@
  * (see vmwarelike_check.h); hv/backend_vmwarelike.c does the I/O. */
 #include "vmwarelike_check.h"
 #include "gmem.h"
+#include "pte_check.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define PTE_P      0x1ull
-#define PTE_PS     0x80ull
 #define ADDR_MASK  0x000ffffffffff000ull
 #define CR3_FLAGS  0x18ull            /* PWT, PCD */
 #define PAGE       4096ull
+
+_Static_assert(VMW_OP_PTE == HV_PTE_LEVEL_PTE && VMW_OP_PMD == HV_PTE_LEVEL_PMD &&
+	       VMW_OP_PUD == HV_PTE_LEVEL_PUD && VMW_OP_P4D == HV_PTE_LEVEL_P4D,
+	       "queue kinds are the page-table levels");
 
 /* The backdoor is a single 32-bit in with the magic in eax: anything
  * else (an out, another width, a rep prefix) is a confused guest. */
@@ -39,34 +42,20 @@ const char *vmw_check_bulk(uint64_t cmd, uint64_t len)
 	return NULL;
 }
 
-/* Bytes a present entry of this kind maps: a page, a table, or a large
- * page (PS at levels 2 and 3). */
-static uint64_t vmw_span(unsigned kind, uint64_t val, uint64_t *frame)
-{
-	*frame = val & ADDR_MASK;
-	if (kind == VMW_OP_PMD && (val & PTE_PS)) {
-		*frame &= ~((2ull << 20) - 1);
-		return 2ull << 20;
-	}
-	if (kind == VMW_OP_PUD && (val & PTE_PS)) {
-		*frame &= ~((1ull << 30) - 1);
-		return 1ull << 30;
-	}
-	return PAGE;
-}
-
 static int vmw_inside(uint64_t frame, uint64_t span, uint64_t ram)
 {
 	return frame < ram && span <= ram - frame;
 }
 
 /* A page-table kind: the entry is 8-aligned (its range is checked by the
- * caller with hv_guest_range); a present entry must map guest RAM only. */
+ * caller with hv_guest_range); the value must pass hv's one page-table
+ * rule (hv_pte_check: no reserved bit, guest RAM only).  The kinds
+ * VMW_OP_PTE..VMW_OP_P4D are the levels 1-4. */
 enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 			      uint64_t *gpa, unsigned *why, const char **reason)
 {
 	unsigned kind = (unsigned)(op->op & 7);
-	uint64_t frame, span;
+	uint64_t frame;
 
 	*why = VMW_REFUSE_NONE;
 	*gpa = op->op & ~7ull;
@@ -88,14 +77,17 @@ enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 		*reason = "unknown entry kind";
 		return VMW_BAD;
 	}
-	if (!(op->val & PTE_P))
+	switch (hv_pte_check(op->val, kind, ram)) {
+	case HV_PTE_OK:
 		return VMW_APPLY;
-	span = vmw_span(kind, op->val, &frame);
-	if (!vmw_inside(frame, span, ram)) {
+	case HV_PTE_RESERVED:
+		*why = VMW_REFUSE_RSVD;
+		break;
+	case HV_PTE_FRAME:
 		*why = VMW_REFUSE_FRAME;
-		return VMW_REFUSE;
+		break;
 	}
-	return VMW_APPLY;
+	return VMW_REFUSE;
 }
 
 static int vmw_cpuid_cmp(const void *a, const void *b)

@@ -16,7 +16,7 @@ enum xl_verdict {
 	XL_REFUSE_LEVEL,    /* level not 1-4 */
 	XL_REFUSE_ENTRY,    /* the entry's own address is not guest RAM */
 	XL_REFUSE_FRAME,    /* it maps (part of) a frame outside guest memory */
-	XL_REFUSE_PS,       /* a large page where none can be */
+	XL_REFUSE_RSVD,     /* a bit reserved at its level (hv_pte_check) */
 };
 
 /* Verdict on request r for a guest of mem bytes (hole included, as

@@ -96,6 +96,18 @@ static void test_op_refuse_frame(void **state)
 				 &why), VMW_REFUSE);
 }
 
+static void test_op_refuse_reserved(void **state)
+{
+	unsigned why;
+	(void)state;
+	/* PS is reserved in a level-4 entry */
+	assert_int_equal(verdict(0x1000 | VMW_OP_P4D, 0x500083, &why), VMW_REFUSE);
+	assert_int_equal(why, VMW_REFUSE_RSVD);
+	/* bits 13-20 of a 2 MiB page are reserved */
+	assert_int_equal(verdict(0x1000 | VMW_OP_PMD, 0x402083, &why), VMW_REFUSE);
+	assert_int_equal(why, VMW_REFUSE_RSVD);
+}
+
 static void test_op_cr3(void **state)
 {
 	unsigned why;
@@ -188,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_limits),
 		cmocka_unit_test(test_op_apply),
 		cmocka_unit_test(test_op_refuse_frame),
+		cmocka_unit_test(test_op_refuse_reserved),
 		cmocka_unit_test(test_op_cr3),
 		cmocka_unit_test(test_op_bad_kind),
 		cmocka_unit_test(test_cpuid_table),

@@ -50,7 +50,9 @@ static void test_mmu_refuse(void **state)
 	assert_int_equal(check(0x200000, 2, MEM | 0x81), XL_REFUSE_FRAME);
 	/* A 1 GiB page cannot fit in 64 MiB. */
 	assert_int_equal(check(0x200000, 3, 0 | 0x81), XL_REFUSE_FRAME);
-	assert_int_equal(check(0x200000, 4, 0x1000 | 0x81), XL_REFUSE_PS);
+	assert_int_equal(check(0x200000, 4, 0x1000 | 0x81), XL_REFUSE_RSVD);
+	assert_int_equal(check(0x200000, 2, 0x402000 | 0x81), XL_REFUSE_RSVD);
+	assert_int_equal(check(0x200000, 3, 0x2000 | 0x81), XL_REFUSE_RSVD);
 	assert_int_equal(check(0x200000, 0, 0x1000 | 1), XL_REFUSE_LEVEL);
 	assert_int_equal(check(0x200000, 5, 0x1000 | 1), XL_REFUSE_LEVEL);
 	assert_int_equal(check(MEM, 1, 0x1000 | 1), XL_REFUSE_ENTRY);
