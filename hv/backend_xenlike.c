@@ -242,18 +242,20 @@ static int xl_hc_console(struct hv *hv, struct hv_hcall *hc)
 	return HV_HC_OK;
 }
 
-static int xl_ram_ok(void *ctx, uint64_t gpa, uint64_t len)
+static void xl_trace_refused(void *ctx, const struct xl_mmu_req *q,
+			     enum xl_verdict v)
 {
-	return gmem_range(&((struct hv *)ctx)->gm, gpa, len) != NULL;
+	if (((struct hv *)ctx)->opt.trace)
+		fprintf(stderr, "hv: xenlike mmu_update: %#" PRIx64 " <- %#"
+			PRIx64 " refused: %s\n", q->ptr, q->val, xl_verdict_str(v));
 }
 
 /* a0 gpa of a1 requests: each checked (xl_mmu_check) and written, or
  * refused: left alone and its ptr zeroed so the guest sees which; the
- * result counts the refused ones. */
+ * result counts the refused ones (xl_mmu_batch). */
 static int xl_hc_mmu_update(struct hv *hv, struct hv_hcall *hc)
 {
-	struct xl_mmu_req *r;
-	uint64_t refused = 0;
+	void *r;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -262,24 +264,11 @@ static int xl_hc_mmu_update(struct hv *hv, struct hv_hcall *hc)
 		       " requests, at most %u", hc->arg[1], XL_MMU_MAX);
 		return HV_HC_FAULT;
 	}
-	r = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(*r), "xenlike mmu_update");
+	r = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(struct xl_mmu_req),
+			   "xenlike mmu_update");
 	if (r == NULL)
 		return HV_HC_FAULT;
-	for (uint64_t i = 0; i < hc->arg[1]; i++) {
-		struct xl_mmu_req q = r[i];     /* read once: the guest may race */
-		enum xl_verdict v = xl_mmu_check(&q, hv->gm.size, xl_ram_ok, hv);
-		if (v != XL_APPLY) {
-			refused++;
-			r[i].ptr = 0;
-			if (hv->opt.trace)
-				fprintf(stderr, "hv: xenlike mmu_update: %#" PRIx64 " <- %#"
-					PRIx64 " refused: %s\n", q.ptr, q.val, xl_verdict_str(v));
-			continue;
-		}
-		__atomic_store_n((uint64_t *)gmem_range(&hv->gm, q.ptr & ~7ull, 8),
-				 q.val, __ATOMIC_RELAXED);
-	}
-	hc->ret = refused;
+	hc->ret = xl_mmu_batch(&hv->gm, r, hc->arg[1], xl_trace_refused, hv);
 	return HV_HC_OK;
 }
 

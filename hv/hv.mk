@@ -23,9 +23,9 @@ ALL += $(BUILD)/hv/hv $(BUILD)/hv/hv-san
 
 $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.c))
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
-$(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c hv/pte_check.c))
-$(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c hv/pte_check.c))
-$(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c))
+$(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
+$(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c hv/pte_check.c hv/gmem.c))
+$(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk
 

@@ -90,6 +90,53 @@ enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 	return VMW_REFUSE;
 }
 
+/* One entry: 1 refused, 0 accepted, -1 malformed (f->reason set, or
+ * left NULL when the entry address is not guest RAM). */
+static int vmw_flush_one(const struct gmem *gm, const struct vmw_mmu_op *op,
+			 unsigned *why, struct vmw_flush *f)
+{
+	uint64_t gpa;
+
+	switch (vmw_check_op(op, gm->size, &gpa, why, &f->reason)) {
+	case VMW_REFUSE:
+		return 1;
+	case VMW_BAD:
+		return -1;
+	case VMW_APPLY:
+		break;
+	}
+	if ((op->op & 7) != VMW_OP_CR3 && gmem_range(gm, gpa, 8) == NULL) {
+		f->reason = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int vmw_flush_check(const struct gmem *gm, void *queue, uint64_t n,
+		    struct vmw_flush *f)
+{
+	struct vmw_mmu_op *q = queue;
+	unsigned why;
+
+	*f = (struct vmw_flush){ 0 };
+	for (uint64_t i = 0; i < n; i++) {
+		struct vmw_mmu_op op = q[i];      /* one read: the guest may race */
+		int rc = vmw_flush_one(gm, &op, &why, f);
+		if (rc < 0) {
+			f->bad_op = op.op;
+			return -1;
+		}
+		if (rc == 0)
+			continue;
+		q[i].op = op.op & ~7ull;          /* kind 0: refused, skip */
+		if (f->refused++ == 0) {
+			f->first = i;
+			f->first_why = why;
+		}
+	}
+	return 0;
+}
+
 static int vmw_cpuid_cmp(const void *a, const void *b)
 {
 	const struct vmw_cpuid_entry *x = a, *y = b;

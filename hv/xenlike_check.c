@@ -2,6 +2,7 @@
  * xenlike_check.h. */
 #include "xenlike_check.h"
 #include "pte_check.h"
+#include "gmem.h"
 
 #include <string.h>
 
@@ -27,6 +28,33 @@ enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
 		break;
 	}
 	return XL_REFUSE_FRAME;
+}
+
+static int xl_gmem_ok(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return gmem_range(ctx, gpa, len) != NULL;
+}
+
+uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
+		      xl_refused_fn refused, void *ctx)
+{
+	struct xl_mmu_req *r = reqs;
+	uint64_t nrefused = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct xl_mmu_req q = r[i];     /* read once: the guest may race */
+		enum xl_verdict v = xl_mmu_check(&q, gm->size, xl_gmem_ok, (void *)gm);
+		if (v != XL_APPLY) {
+			nrefused++;
+			r[i].ptr = 0;
+			if (refused)
+				refused(ctx, &q, v);
+			continue;
+		}
+		__atomic_store_n((uint64_t *)gmem_range(gm, q.ptr & ~7ull, 8),
+				 q.val, __ATOMIC_RELAXED);
+	}
+	return nrefused;
 }
 
 const char *xl_verdict_str(enum xl_verdict v)

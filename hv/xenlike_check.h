@@ -27,6 +27,19 @@ enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
 			     void *ctx);
 const char *xl_verdict_str(enum xl_verdict v);
 
+struct gmem;
+/* Called for each refused request (hv's --trace line). */
+typedef void (*xl_refused_fn)(void *ctx, const struct xl_mmu_req *q,
+			      enum xl_verdict v);
+
+/* One mmu_update batch: n requests at reqs, a host pointer into guest
+ * memory gm that the caller has checked holds them all.  Each request is
+ * read once (the guest may race), checked against gm and written to its
+ * entry, or refused: its ptr zeroed in guest memory and refused() called
+ * (if not NULL).  Returns the number refused. */
+uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
+		      xl_refused_fn refused, void *ctx);
+
 /* ns = ((tsc << shift) * mul) >> 32 (shift < 0: right) for a TSC of hz;
  * -1 if hz is 0 or above 2^63. */
 int xl_time_scale(uint64_t hz, uint32_t *mul, int8_t *shift);
