@@ -130,21 +130,25 @@ static int vmw_alarm_set(struct hv *hv, int armed, uint64_t delay, uint64_t peri
 }
 
 /* CPUID_FILL: the vCPU's CPUID as the ROM's table, at gpa rbx with room
- * for rsi entries. */
+ * for rsi entries.  The table is built and sorted in hv's own memory and
+ * copied out whole: the guest picks its address (any alignment) and may
+ * write to it meanwhile. */
 static int vmw_cpuid_fill(struct hv *hv, struct kvm_regs *r)
 {
 	static struct {
 		struct kvm_cpuid2 h;
 		struct kvm_cpuid_entry2 e[VMW_CPUID_KVM_MAX];
 	} c;
-	struct vmw_cpuid_entry *t;
+	static struct vmw_cpuid_entry tab[VMW_CPUID_MAX];
+	void *t;
+	unsigned n;
 
 	if (r->rsi > VMW_CPUID_MAX) {
 		hv_end(hv, HV_EXIT_GUEST, "vmwarelike: cpuid table of %llu entries"
 		       " over the limit of %u", r->rsi, VMW_CPUID_MAX);
 		return -1;
 	}
-	t = hv_guest_range(hv, r->rbx, r->rsi * sizeof(*t), "vmwarelike cpuid table");
+	t = hv_guest_range(hv, r->rbx, r->rsi * sizeof(tab[0]), "vmwarelike cpuid table");
 	if (t == NULL)
 		return -1;
 	c.h.nent = VMW_CPUID_KVM_MAX;
@@ -152,7 +156,9 @@ static int vmw_cpuid_fill(struct hv *hv, struct kvm_regs *r)
 		hv_end(hv, HV_EXIT_INTERNAL, "KVM_GET_CPUID2: %s", strerror(errno));
 		return -1;
 	}
-	r->rbx = vmw_cpuid_table(c.e, c.h.nent, t, (unsigned)r->rsi);
+	n = vmw_cpuid_table(c.e, c.h.nent, tab, (unsigned)r->rsi);
+	memcpy(t, tab, n * sizeof(tab[0]));
+	r->rbx = n;
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -370,10 +371,12 @@ static hv_hcall_fn xl_batchable(uint64_t op)
 }
 
 /* a0 gpa of a1 entries: each runs as its own hypercall would, its
- * result written back; an unbatchable op gets XL_E_INVAL. */
+ * result written back; an unbatchable op gets XL_E_INVAL.  The array may
+ * sit at any alignment the guest likes, so entries are copied out and
+ * results copied back with memcpy. */
 static int xl_hc_multicall(struct hv *hv, struct hv_hcall *hc)
 {
-	struct xl_multicall *m;
+	uint8_t *m;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -382,20 +385,25 @@ static int xl_hc_multicall(struct hv *hv, struct hv_hcall *hc)
 		       " entries, at most %u", hc->arg[1], XL_MULTI_MAX);
 		return HV_HC_FAULT;
 	}
-	m = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(*m), "xenlike multicall");
+	m = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(struct xl_multicall),
+			   "xenlike multicall");
 	if (m == NULL)
 		return HV_HC_FAULT;
 	for (uint64_t i = 0; i < hc->arg[1]; i++) {
-		struct hv_hcall sub = { .nr = m[i].op };
+		uint8_t *e = m + i * sizeof(struct xl_multicall);
+		struct xl_multicall mc;
+		memcpy(&mc, e, sizeof(mc));
+		struct hv_hcall sub = { .nr = mc.op };
 		hv_hcall_fn fn = xl_batchable(sub.nr);
-		memcpy(sub.arg, m[i].args, sizeof(sub.arg));
-		if (fn == NULL) {
-			m[i].result = XL_E_INVAL;
-			continue;
+		memcpy(sub.arg, mc.args, sizeof(sub.arg));
+		mc.result = XL_E_INVAL;
+		if (fn != NULL) {
+			if (fn(hv, &sub) != HV_HC_OK)
+				return HV_HC_FAULT;
+			mc.result = (int64_t)sub.ret;
 		}
-		if (fn(hv, &sub) != HV_HC_OK)
-			return HV_HC_FAULT;
-		m[i].result = (int64_t)sub.ret;
+		memcpy(e + offsetof(struct xl_multicall, result), &mc.result,
+		       sizeof(mc.result));
 	}
 	hc->ret = 0;
 	return HV_HC_OK;

@@ -112,15 +112,19 @@ static int vmw_flush_one(const struct gmem *gm, const struct vmw_mmu_op *op,
 	return 0;
 }
 
+/* The queue's address is the guest's choice and may have any alignment:
+ * each entry is copied out once (the guest may race) and a refused one's
+ * kind cleared with memcpy, never through a struct pointer. */
 int vmw_flush_check(const struct gmem *gm, void *queue, uint64_t n,
 		    struct vmw_flush *f)
 {
-	struct vmw_mmu_op *q = queue;
+	uint8_t *q = queue;
 	unsigned why;
 
 	*f = (struct vmw_flush){ 0 };
 	for (uint64_t i = 0; i < n; i++) {
-		struct vmw_mmu_op op = q[i];      /* one read: the guest may race */
+		struct vmw_mmu_op op;
+		memcpy(&op, q + i * sizeof(op), sizeof(op));
 		int rc = vmw_flush_one(gm, &op, &why, f);
 		if (rc < 0) {
 			f->bad_op = op.op;
@@ -128,7 +132,9 @@ int vmw_flush_check(const struct gmem *gm, void *queue, uint64_t n,
 		}
 		if (rc == 0)
 			continue;
-		q[i].op = op.op & ~7ull;          /* kind 0: refused, skip */
+		uint64_t cleared = op.op & ~7ull;  /* kind 0: refused, skip */
+		memcpy(q + i * sizeof(op) + offsetof(struct vmw_mmu_op, op),
+		       &cleared, sizeof(cleared));
 		if (f->refused++ == 0) {
 			f->first = i;
 			f->first_why = why;

@@ -4,6 +4,7 @@
 #include "pte_check.h"
 #include "gmem.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* The request's own shape (level, entry address) is the Xen-like ABI's;
@@ -35,18 +36,25 @@ static int xl_gmem_ok(void *ctx, uint64_t gpa, uint64_t len)
 	return gmem_range(ctx, gpa, len) != NULL;
 }
 
+/* The array's address is the guest's choice and may have any alignment,
+ * so each request is copied out (once: the guest may race) and a refused
+ * one's ptr zeroed with memcpy, never through a struct pointer (SPEC.md
+ * 19.1).  An entry address is 8-aligned by construction. */
 uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
 		      xl_refused_fn refused, void *ctx)
 {
-	struct xl_mmu_req *r = reqs;
+	static const uint64_t zero;
+	uint8_t *r = reqs;
 	uint64_t nrefused = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct xl_mmu_req q = r[i];     /* read once: the guest may race */
+		struct xl_mmu_req q;
+		memcpy(&q, r + i * sizeof(q), sizeof(q));
 		enum xl_verdict v = xl_mmu_check(&q, gm->size, xl_gmem_ok, (void *)gm);
 		if (v != XL_APPLY) {
 			nrefused++;
-			r[i].ptr = 0;
+			memcpy(r + i * sizeof(q) + offsetof(struct xl_mmu_req, ptr),
+			       &zero, sizeof(zero));
 			if (refused)
 				refused(ctx, &q, v);
 			continue;

@@ -176,6 +176,14 @@ static void test_flush_queue(void **state)
 	run_flush(0x140000);
 }
 
+/* The queue's address is the guest's choice: no misaligned access. */
+static void test_flush_queue_misaligned(void **state)
+{
+	(void)state;
+	run_flush(0x140005);
+	run_flush(0x140004);
+}
+
 static struct kvm_cpuid_entry2 ent(uint32_t fn, uint32_t idx, int indexed,
 				   uint32_t ecx)
 {
@@ -249,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_op_cr3),
 		cmocka_unit_test(test_op_bad_kind),
 		cmocka_unit_test(test_flush_queue),
+		cmocka_unit_test(test_flush_queue_misaligned),
 		cmocka_unit_test(test_cpuid_table),
 		cmocka_unit_test(test_cpuid_capacity),
 		cmocka_unit_test(test_alarm_next),
