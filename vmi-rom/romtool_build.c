@@ -566,28 +566,37 @@ static int build(struct obj *o, struct layout *l, const char *out)
 	    write_headers(o, l))
 		return -1;
 	l->img[l->image_len - 1] = (uint8_t)(0x100 - vmi_sum8(l->img, l->image_len - 1));
-	if (rt_check(out, l->img, l->image_len) != 0)
+	if (rt_check(out ? out : o->path, l->img, l->image_len) != 0)
 		return fail("the built image breaks the rules above");
-	return write_out(out, l);
+	return out ? write_out(out, l) : 0;
+}
+
+int rt_build_buf(const char *path, const uint8_t *buf, size_t len,
+		 const char *out)
+{
+	struct obj o = { 0 };
+	struct layout *l;
+
+	g_path = path;
+	o.path = path;
+	o.buf = buf;
+	o.len = len;
+	o.secs = calloc(len / sizeof(Elf64_Shdr) + 1, sizeof(*o.secs));
+	l = calloc(1, sizeof(*l));
+	int rc = (!o.secs || !l) ? fail("out of memory") : build(&o, l, out);
+	free(o.secs);
+	free(l);
+	return rc;
 }
 
 int rt_build(const char *in, const char *out)
 {
 	struct rt_file f;
-	struct obj o = { 0 };
-	struct layout *l;
 
 	g_path = in;
 	if (rt_read_file(in, &f) != 0)
 		return 1;
-	o.path = in;
-	o.buf = f.buf;
-	o.len = f.len;
-	o.secs = calloc(f.len / sizeof(Elf64_Shdr) + 1, sizeof(*o.secs));
-	l = calloc(1, sizeof(*l));
-	int rc = (!o.secs || !l) ? fail("out of memory") : build(&o, l, out);
-	free(o.secs);
-	free(l);
+	int rc = rt_build_buf(in, f.buf, f.len, out);
 	free(f.buf);
 	return rc ? 1 : 0;
 }

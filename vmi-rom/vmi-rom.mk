@@ -9,7 +9,8 @@ ifndef VMI_ROM_MK
 VMI_ROM_MK := 1
 
 ROMTOOL     := $(BUILD)/vmi-rom/romtool
-ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_build.c vmi-rom/validate.c
+ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_image.c vmi-rom/romtool_build.c \
+               vmi-rom/validate.c
 VMI_ROM_CC  ?= $(HOSTCC)
 VMI_ROM_LD  ?= ld
 VMI_ROMS    :=
