@@ -1,10 +1,11 @@
 /*
  * apply.c: the boot-time patch pass (see apply.h).
  *
- * Three phases over the records: compute every site's bytes into
- * scratch (any refusal stops here, with the text untouched), write them
- * all, re-read them all.  The text must be writable and no other CPU
- * running; the caller serializes the instruction stream afterwards.
+ * Four phases over the records: refuse overlapping records, compute
+ * every site's bytes into scratch (any refusal stops here, with the text
+ * untouched), write them all, re-read them all.  The text must be
+ * writable and no other CPU running; the caller serializes the
+ * instruction stream afterwards.
  */
 #include <pvops/apply.h>
 #include <pvops/ops.h>
@@ -19,6 +20,7 @@ static int refuse(struct pv_apply_fail *fail, const struct pv_site *s,
 		  int err, const char *reason)
 {
 	fail->site = s;
+	fail->other = 0;
 	fail->err = err;
 	fail->reason = reason;
 	return err;
@@ -55,6 +57,12 @@ int pv_apply(const struct pv_site *start, const struct pv_site *end,
 	     void *const *table, pv_decide_fn *decide, void *ctx,
 	     uint8_t *scratch, struct pv_report *rep, struct pv_apply_fail *fail)
 {
+	const struct pv_site *a, *b;
+	if (pv_sites_overlap(start, end, &a, &b)) {
+		refuse(fail, b, PV_ERR_OVERLAP, pv_patch_strerror(PV_ERR_OVERLAP));
+		fail->other = a;
+		return PV_ERR_OVERLAP;
+	}
 	int err = compute(start, end, table, decide, ctx, scratch, rep, fail);
 	if (err != PV_OK)
 		return err;
