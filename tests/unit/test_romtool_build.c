@@ -108,12 +108,12 @@ static void make(const struct knobs *k)
 	sh[S_RELA].sh_info = S_TEXT;
 	if (k->strtab_nobits) {
 		sh[S_STRTAB].sh_type = SHT_NOBITS;
-		sh[S_STRTAB].sh_offset = 0x7fffffff00ull;
+		sh[S_STRTAB].sh_offset = 0x7fffffffffffff00ull;
 		sh[S_STRTAB].sh_size = 0x100000;
 	}
 	if (k->shstr_nobits) {
 		sh[S_SHSTR].sh_type = SHT_NOBITS;
-		sh[S_SHSTR].sh_offset = 0x7fffffff00ull;
+		sh[S_SHSTR].sh_offset = 0x7fffffffffffff00ull;
 		sh[S_SHSTR].sh_size = 0x100000;
 	}
 	if (k->bss2_size) {
