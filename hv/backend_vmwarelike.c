@@ -130,21 +130,25 @@ static int vmw_alarm_set(struct hv *hv, int armed, uint64_t delay, uint64_t peri
 }
 
 /* CPUID_FILL: the vCPU's CPUID as the ROM's table, at gpa rbx with room
- * for rsi entries. */
+ * for rsi entries.  The table is built and sorted in hv's own memory and
+ * copied out whole: the guest picks its address (any alignment) and may
+ * write to it meanwhile. */
 static int vmw_cpuid_fill(struct hv *hv, struct kvm_regs *r)
 {
 	static struct {
 		struct kvm_cpuid2 h;
 		struct kvm_cpuid_entry2 e[VMW_CPUID_KVM_MAX];
 	} c;
-	struct vmw_cpuid_entry *t;
+	static struct vmw_cpuid_entry tab[VMW_CPUID_MAX];
+	void *t;
+	unsigned n;
 
 	if (r->rsi > VMW_CPUID_MAX) {
 		hv_end(hv, HV_EXIT_GUEST, "vmwarelike: cpuid table of %llu entries"
 		       " over the limit of %u", r->rsi, VMW_CPUID_MAX);
 		return -1;
 	}
-	t = hv_guest_range(hv, r->rbx, r->rsi * sizeof(*t), "vmwarelike cpuid table");
+	t = hv_guest_range(hv, r->rbx, r->rsi * sizeof(tab[0]), "vmwarelike cpuid table");
 	if (t == NULL)
 		return -1;
 	c.h.nent = VMW_CPUID_KVM_MAX;
@@ -152,73 +156,47 @@ static int vmw_cpuid_fill(struct hv *hv, struct kvm_regs *r)
 		hv_end(hv, HV_EXIT_INTERNAL, "KVM_GET_CPUID2: %s", strerror(errno));
 		return -1;
 	}
-	r->rbx = vmw_cpuid_table(c.e, c.h.nent, t, (unsigned)r->rsi);
-	return 0;
-}
-
-/* Check one queue entry; 1 if refused, 0 if accepted, -1 if the guest
- * was ended.  The entry itself must be guest RAM. */
-static int vmw_check_entry(struct hv *hv, const struct vmw_mmu_op *op,
-			   unsigned *why)
-{
-	const char *reason = NULL;
-	uint64_t gpa;
-
-	switch (vmw_check_op(op, hv->gm.size, &gpa, why, &reason)) {
-	case VMW_REFUSE:
-		return 1;
-	case VMW_BAD:
-		hv_end(hv, HV_EXIT_GUEST, "vmwarelike: mmu_flush entry %#" PRIx64
-		       ": %s", op->op, reason);
-		return -1;
-	case VMW_APPLY:
-		break;
-	}
-	if ((op->op & 7) != VMW_OP_CR3 &&
-	    hv_guest_range(hv, gpa, 8, "vmwarelike page-table entry") == NULL)
-		return -1;
+	n = vmw_cpuid_table(c.e, c.h.nent, tab, (unsigned)r->rsi);
+	memcpy(t, tab, n * sizeof(tab[0]));
+	r->rbx = n;
 	return 0;
 }
 
 /*
- * MMU_FLUSH: rsi entries at gpa rbx, checked in order; a refused entry's
- * kind is cleared in the queue (so the ROM skips it) and reported: eax
- * count, rbx first index, rcx its reason.  hv does not store the accepted
- * entries itself: on this KVM (shadow paging) a store through hv's mapping
- * of guest RAM bypasses KVM's write tracking of page-table pages and
- * leaves stale translations; the ROM's own stores, in the same order right
- * after this exit, keep KVM coherent (SPEC.md 19.2).
+ * MMU_FLUSH: rsi entries at gpa rbx, checked in order (vmw_flush_check);
+ * a refused entry's kind is cleared in the queue (so the ROM skips it)
+ * and reported: eax count, rbx first index, rcx its reason.  hv does not
+ * store the accepted entries itself: on this KVM (shadow paging) a store
+ * through hv's mapping of guest RAM bypasses KVM's write tracking of
+ * page-table pages and leaves stale translations; the ROM's own stores,
+ * in the same order right after this exit, keep KVM coherent (SPEC.md
+ * 19.2).
  */
 static int vmw_mmu_flush(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 {
-	struct vmw_mmu_op *q;
-	uint64_t first = 0;
-	unsigned refused = 0, why, first_why = 0;
+	struct vmw_flush f;
+	void *q;
 
 	if (r->rsi > VMW_QUEUE_MAX) {
 		hv_end(hv, HV_EXIT_GUEST, "vmwarelike: mmu_flush of %llu entries"
 		       " over the limit of %u", r->rsi, VMW_QUEUE_MAX);
 		return -1;
 	}
-	q = hv_guest_range(hv, r->rbx, r->rsi * sizeof(*q), "vmwarelike mmu queue");
+	q = hv_guest_range(hv, r->rbx, r->rsi * sizeof(struct vmw_mmu_op),
+			   "vmwarelike mmu queue");
 	if (q == NULL)
 		return -1;
-	for (uint64_t i = 0; i < r->rsi; i++) {
-		struct vmw_mmu_op op = q[i];      /* one read: the guest may race */
-		int rc = vmw_check_entry(hv, &op, &why);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		q[i].op = op.op & ~7ull;          /* kind 0: refused, skip */
-		if (refused++ == 0) {
-			first = i;
-			first_why = why;
-		}
+	if (vmw_flush_check(&hv->gm, q, r->rsi, &f) < 0) {
+		if (f.reason)
+			hv_end(hv, HV_EXIT_GUEST, "vmwarelike: mmu_flush entry %#"
+			       PRIx64 ": %s", f.bad_op, f.reason);
+		else
+			hv_guest_range(hv, f.bad_op & ~7ull, 8, "vmwarelike page-table entry");
+		return -1;
 	}
-	*eax = refused;
-	r->rbx = first;
-	r->rcx = first_why;
+	*eax = f.refused;
+	r->rbx = f.first;
+	r->rcx = f.first_why;
 	return 0;
 }
 

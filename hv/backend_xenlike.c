@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -242,18 +243,20 @@ static int xl_hc_console(struct hv *hv, struct hv_hcall *hc)
 	return HV_HC_OK;
 }
 
-static int xl_ram_ok(void *ctx, uint64_t gpa, uint64_t len)
+static void xl_trace_refused(void *ctx, const struct xl_mmu_req *q,
+			     enum xl_verdict v)
 {
-	return gmem_range(&((struct hv *)ctx)->gm, gpa, len) != NULL;
+	if (((struct hv *)ctx)->opt.trace)
+		fprintf(stderr, "hv: xenlike mmu_update: %#" PRIx64 " <- %#"
+			PRIx64 " refused: %s\n", q->ptr, q->val, xl_verdict_str(v));
 }
 
 /* a0 gpa of a1 requests: each checked (xl_mmu_check) and written, or
  * refused: left alone and its ptr zeroed so the guest sees which; the
- * result counts the refused ones. */
+ * result counts the refused ones (xl_mmu_batch). */
 static int xl_hc_mmu_update(struct hv *hv, struct hv_hcall *hc)
 {
-	struct xl_mmu_req *r;
-	uint64_t refused = 0;
+	void *r;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -262,24 +265,11 @@ static int xl_hc_mmu_update(struct hv *hv, struct hv_hcall *hc)
 		       " requests, at most %u", hc->arg[1], XL_MMU_MAX);
 		return HV_HC_FAULT;
 	}
-	r = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(*r), "xenlike mmu_update");
+	r = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(struct xl_mmu_req),
+			   "xenlike mmu_update");
 	if (r == NULL)
 		return HV_HC_FAULT;
-	for (uint64_t i = 0; i < hc->arg[1]; i++) {
-		struct xl_mmu_req q = r[i];     /* read once: the guest may race */
-		enum xl_verdict v = xl_mmu_check(&q, hv->gm.size, xl_ram_ok, hv);
-		if (v != XL_APPLY) {
-			refused++;
-			r[i].ptr = 0;
-			if (hv->opt.trace)
-				fprintf(stderr, "hv: xenlike mmu_update: %#" PRIx64 " <- %#"
-					PRIx64 " refused: %s\n", q.ptr, q.val, xl_verdict_str(v));
-			continue;
-		}
-		__atomic_store_n((uint64_t *)gmem_range(&hv->gm, q.ptr & ~7ull, 8),
-				 q.val, __ATOMIC_RELAXED);
-	}
-	hc->ret = refused;
+	hc->ret = xl_mmu_batch(&hv->gm, r, hc->arg[1], xl_trace_refused, hv);
 	return HV_HC_OK;
 }
 
@@ -381,10 +371,12 @@ static hv_hcall_fn xl_batchable(uint64_t op)
 }
 
 /* a0 gpa of a1 entries: each runs as its own hypercall would, its
- * result written back; an unbatchable op gets XL_E_INVAL. */
+ * result written back; an unbatchable op gets XL_E_INVAL.  The array may
+ * sit at any alignment the guest likes, so entries are copied out and
+ * results copied back with memcpy. */
 static int xl_hc_multicall(struct hv *hv, struct hv_hcall *hc)
 {
-	struct xl_multicall *m;
+	uint8_t *m;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -393,20 +385,25 @@ static int xl_hc_multicall(struct hv *hv, struct hv_hcall *hc)
 		       " entries, at most %u", hc->arg[1], XL_MULTI_MAX);
 		return HV_HC_FAULT;
 	}
-	m = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(*m), "xenlike multicall");
+	m = hv_guest_range(hv, hc->arg[0], hc->arg[1] * sizeof(struct xl_multicall),
+			   "xenlike multicall");
 	if (m == NULL)
 		return HV_HC_FAULT;
 	for (uint64_t i = 0; i < hc->arg[1]; i++) {
-		struct hv_hcall sub = { .nr = m[i].op };
+		uint8_t *e = m + i * sizeof(struct xl_multicall);
+		struct xl_multicall mc;
+		memcpy(&mc, e, sizeof(mc));
+		struct hv_hcall sub = { .nr = mc.op };
 		hv_hcall_fn fn = xl_batchable(sub.nr);
-		memcpy(sub.arg, m[i].args, sizeof(sub.arg));
-		if (fn == NULL) {
-			m[i].result = XL_E_INVAL;
-			continue;
+		memcpy(sub.arg, mc.args, sizeof(sub.arg));
+		mc.result = XL_E_INVAL;
+		if (fn != NULL) {
+			if (fn(hv, &sub) != HV_HC_OK)
+				return HV_HC_FAULT;
+			mc.result = (int64_t)sub.ret;
 		}
-		if (fn(hv, &sub) != HV_HC_OK)
-			return HV_HC_FAULT;
-		m[i].result = (int64_t)sub.ret;
+		memcpy(e + offsetof(struct xl_multicall, result), &mc.result,
+		       sizeof(mc.result));
 	}
 	hc->ret = 0;
 	return HV_HC_OK;

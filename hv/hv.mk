@@ -6,7 +6,7 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/gmem.c hv/hcall.c hv/devices.c hv/rtc.c hv/uart.c hv/stats.c \
            hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
            hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c \
-           hv/accel.c
+           hv/accel.c hv/pte_check.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
@@ -23,8 +23,9 @@ ALL += $(BUILD)/hv/hv $(BUILD)/hv/hv-san
 
 $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.c))
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
-$(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c))
-$(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c))
+$(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
+$(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c hv/pte_check.c hv/gmem.c))
+$(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk
 

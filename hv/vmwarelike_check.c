@@ -2,15 +2,18 @@
  * (see vmwarelike_check.h); hv/backend_vmwarelike.c does the I/O. */
 #include "vmwarelike_check.h"
 #include "gmem.h"
+#include "pte_check.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define PTE_P      0x1ull
-#define PTE_PS     0x80ull
 #define ADDR_MASK  0x000ffffffffff000ull
 #define CR3_FLAGS  0x18ull            /* PWT, PCD */
 #define PAGE       4096ull
+
+_Static_assert(VMW_OP_PTE == HV_PTE_LEVEL_PTE && VMW_OP_PMD == HV_PTE_LEVEL_PMD &&
+	       VMW_OP_PUD == HV_PTE_LEVEL_PUD && VMW_OP_P4D == HV_PTE_LEVEL_P4D,
+	       "queue kinds are the page-table levels");
 
 /* The backdoor is a single 32-bit in with the magic in eax: anything
  * else (an out, another width, a rep prefix) is a confused guest. */
@@ -39,34 +42,20 @@ const char *vmw_check_bulk(uint64_t cmd, uint64_t len)
 	return NULL;
 }
 
-/* Bytes a present entry of this kind maps: a page, a table, or a large
- * page (PS at levels 2 and 3). */
-static uint64_t vmw_span(unsigned kind, uint64_t val, uint64_t *frame)
-{
-	*frame = val & ADDR_MASK;
-	if (kind == VMW_OP_PMD && (val & PTE_PS)) {
-		*frame &= ~((2ull << 20) - 1);
-		return 2ull << 20;
-	}
-	if (kind == VMW_OP_PUD && (val & PTE_PS)) {
-		*frame &= ~((1ull << 30) - 1);
-		return 1ull << 30;
-	}
-	return PAGE;
-}
-
 static int vmw_inside(uint64_t frame, uint64_t span, uint64_t ram)
 {
 	return frame < ram && span <= ram - frame;
 }
 
 /* A page-table kind: the entry is 8-aligned (its range is checked by the
- * caller with hv_guest_range); a present entry must map guest RAM only. */
+ * caller with hv_guest_range); the value must pass hv's one page-table
+ * rule (hv_pte_check: no reserved bit, guest RAM only).  The kinds
+ * VMW_OP_PTE..VMW_OP_P4D are the levels 1-4. */
 enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 			      uint64_t *gpa, unsigned *why, const char **reason)
 {
 	unsigned kind = (unsigned)(op->op & 7);
-	uint64_t frame, span;
+	uint64_t frame;
 
 	*why = VMW_REFUSE_NONE;
 	*gpa = op->op & ~7ull;
@@ -88,14 +77,70 @@ enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 		*reason = "unknown entry kind";
 		return VMW_BAD;
 	}
-	if (!(op->val & PTE_P))
+	switch (hv_pte_check(op->val, kind, ram)) {
+	case HV_PTE_OK:
 		return VMW_APPLY;
-	span = vmw_span(kind, op->val, &frame);
-	if (!vmw_inside(frame, span, ram)) {
+	case HV_PTE_RESERVED:
+		*why = VMW_REFUSE_RSVD;
+		break;
+	case HV_PTE_FRAME:
 		*why = VMW_REFUSE_FRAME;
-		return VMW_REFUSE;
+		break;
 	}
-	return VMW_APPLY;
+	return VMW_REFUSE;
+}
+
+/* One entry: 1 refused, 0 accepted, -1 malformed (f->reason set, or
+ * left NULL when the entry address is not guest RAM). */
+static int vmw_flush_one(const struct gmem *gm, const struct vmw_mmu_op *op,
+			 unsigned *why, struct vmw_flush *f)
+{
+	uint64_t gpa;
+
+	switch (vmw_check_op(op, gm->size, &gpa, why, &f->reason)) {
+	case VMW_REFUSE:
+		return 1;
+	case VMW_BAD:
+		return -1;
+	case VMW_APPLY:
+		break;
+	}
+	if ((op->op & 7) != VMW_OP_CR3 && gmem_range(gm, gpa, 8) == NULL) {
+		f->reason = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The queue's address is the guest's choice and may have any alignment:
+ * each entry is copied out once (the guest may race) and a refused one's
+ * kind cleared with memcpy, never through a struct pointer. */
+int vmw_flush_check(const struct gmem *gm, void *queue, uint64_t n,
+		    struct vmw_flush *f)
+{
+	uint8_t *q = queue;
+	unsigned why;
+
+	*f = (struct vmw_flush){ 0 };
+	for (uint64_t i = 0; i < n; i++) {
+		struct vmw_mmu_op op;
+		memcpy(&op, q + i * sizeof(op), sizeof(op));
+		int rc = vmw_flush_one(gm, &op, &why, f);
+		if (rc < 0) {
+			f->bad_op = op.op;
+			return -1;
+		}
+		if (rc == 0)
+			continue;
+		uint64_t cleared = op.op & ~7ull;  /* kind 0: refused, skip */
+		memcpy(q + i * sizeof(op) + offsetof(struct vmw_mmu_op, op),
+		       &cleared, sizeof(cleared));
+		if (f->refused++ == 0) {
+			f->first = i;
+			f->first_why = why;
+		}
+	}
+	return 0;
 }
 
 static int vmw_cpuid_cmp(const void *a, const void *b)

@@ -33,6 +33,26 @@ const char *vmw_check_bulk(uint64_t cmd, uint64_t len);
 enum vmw_verdict vmw_check_op(const struct vmw_mmu_op *op, uint64_t ram,
 			      uint64_t *gpa, unsigned *why, const char **reason);
 
+struct gmem;
+
+/* What one MMU_FLUSH found (vmw_flush_check). */
+struct vmw_flush {
+	uint32_t refused;       /* entries refused, their kind cleared */
+	uint64_t first;         /* index of the first refused entry */
+	unsigned first_why;     /* its VMW_REFUSE_* */
+	uint64_t bad_op;        /* on -1: the op of the entry that ends the guest */
+	const char *reason;     /* on -1: why; NULL when its entry address is
+				 * not guest RAM (the caller words that) */
+};
+
+/* Checks n queue entries at queue, a host pointer into guest memory gm
+ * that the caller has checked holds them all, each read once and in
+ * order.  A refused entry gets its kind cleared in guest memory.  Returns
+ * 0 with *f filled, or -1 at the first malformed entry (f->bad_op,
+ * f->reason): the guest is to be ended. */
+int vmw_flush_check(const struct gmem *gm, void *queue, uint64_t n,
+		    struct vmw_flush *f);
+
 /* The CPUID table for the ROM from the vCPU's entries: sorted by leaf and
  * subleaf, leaves with run-time bits flagged (their bits cleared), leaf
  * 0xD (it follows XCR0) left out.  Returns the entries written (<= cap). */

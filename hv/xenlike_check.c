@@ -1,37 +1,68 @@
 /* xenlike_check.c: pure parts of the Xen-like host side; see
  * xenlike_check.h. */
 #include "xenlike_check.h"
+#include "pte_check.h"
+#include "gmem.h"
 
+#include <stddef.h>
 #include <string.h>
 
-/* Bytes a present entry at level maps (4 KiB for a table pointer). */
-static uint64_t xl_span(uint64_t val, unsigned level)
-{
-	if (!(val & XL_PTE_PS) || level == 1)
-		return 4096;
-	return level == 2 ? 2ull << 20 : 1ull << 30;
-}
-
+/* The request's own shape (level, entry address) is the Xen-like ABI's;
+ * what the new entry may say is hv's one rule (hv_pte_check). */
 enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
 			     int (*ram_ok)(void *ctx, uint64_t gpa, uint64_t len),
 			     void *ctx)
 {
 	unsigned level = (unsigned)(r->ptr & 7);
-	uint64_t entry = r->ptr & ~7ull, frame, span;
+	uint64_t entry = r->ptr & ~7ull;
 
 	if (level < 1 || level > 4)
 		return XL_REFUSE_LEVEL;
 	if (!ram_ok(ctx, entry, 8))
 		return XL_REFUSE_ENTRY;
-	if (!(r->val & XL_PTE_P))
-		return XL_APPLY;                /* not present: maps nothing */
-	if ((r->val & XL_PTE_PS) && level == 4)
-		return XL_REFUSE_PS;
-	span = xl_span(r->val, level);
-	frame = r->val & XL_PTE_ADDR & ~(span - 1);
-	if (frame >= mem || span > mem - frame)
-		return XL_REFUSE_FRAME;
-	return XL_APPLY;
+	switch (hv_pte_check(r->val, level, mem)) {
+	case HV_PTE_OK:
+		return XL_APPLY;
+	case HV_PTE_RESERVED:
+		return XL_REFUSE_RSVD;
+	case HV_PTE_FRAME:
+		break;
+	}
+	return XL_REFUSE_FRAME;
+}
+
+static int xl_gmem_ok(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return gmem_range(ctx, gpa, len) != NULL;
+}
+
+/* The array's address is the guest's choice and may have any alignment,
+ * so each request is copied out (once: the guest may race) and a refused
+ * one's ptr zeroed with memcpy, never through a struct pointer (SPEC.md
+ * 19.1).  An entry address is 8-aligned by construction. */
+uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
+		      xl_refused_fn refused, void *ctx)
+{
+	static const uint64_t zero;
+	uint8_t *r = reqs;
+	uint64_t nrefused = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct xl_mmu_req q;
+		memcpy(&q, r + i * sizeof(q), sizeof(q));
+		enum xl_verdict v = xl_mmu_check(&q, gm->size, xl_gmem_ok, (void *)gm);
+		if (v != XL_APPLY) {
+			nrefused++;
+			memcpy(r + i * sizeof(q) + offsetof(struct xl_mmu_req, ptr),
+			       &zero, sizeof(zero));
+			if (refused)
+				refused(ctx, &q, v);
+			continue;
+		}
+		__atomic_store_n((uint64_t *)gmem_range(gm, q.ptr & ~7ull, 8),
+				 q.val, __ATOMIC_RELAXED);
+	}
+	return nrefused;
 }
 
 const char *xl_verdict_str(enum xl_verdict v)
@@ -41,7 +72,7 @@ const char *xl_verdict_str(enum xl_verdict v)
 	case XL_REFUSE_LEVEL: return "level not 1-4";
 	case XL_REFUSE_ENTRY: return "entry address not guest RAM";
 	case XL_REFUSE_FRAME: return "maps a frame outside guest memory";
-	case XL_REFUSE_PS: return "large page at level 4";
+	case XL_REFUSE_RSVD: return "sets a bit reserved at its level";
 	}
 	return "?";
 }

@@ -16,7 +16,7 @@ enum xl_verdict {
 	XL_REFUSE_LEVEL,    /* level not 1-4 */
 	XL_REFUSE_ENTRY,    /* the entry's own address is not guest RAM */
 	XL_REFUSE_FRAME,    /* it maps (part of) a frame outside guest memory */
-	XL_REFUSE_PS,       /* a large page where none can be */
+	XL_REFUSE_RSVD,     /* a bit reserved at its level (hv_pte_check) */
 };
 
 /* Verdict on request r for a guest of mem bytes (hole included, as
@@ -26,6 +26,19 @@ enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
 			     int (*ram_ok)(void *ctx, uint64_t gpa, uint64_t len),
 			     void *ctx);
 const char *xl_verdict_str(enum xl_verdict v);
+
+struct gmem;
+/* Called for each refused request (hv's --trace line). */
+typedef void (*xl_refused_fn)(void *ctx, const struct xl_mmu_req *q,
+			      enum xl_verdict v);
+
+/* One mmu_update batch: n requests at reqs, a host pointer into guest
+ * memory gm that the caller has checked holds them all.  Each request is
+ * read once (the guest may race), checked against gm and written to its
+ * entry, or refused: its ptr zeroed in guest memory and refused() called
+ * (if not NULL).  Returns the number refused. */
+uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
+		      xl_refused_fn refused, void *ctx);
 
 /* ns = ((tsc << shift) * mul) >> 32 (shift < 0: right) for a TSC of hz;
  * -1 if hz is 0 or above 2^63. */

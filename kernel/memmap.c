@@ -12,8 +12,16 @@
 #define MB_AVAILABLE 1
 #define PG 4096ULL
 
+/*
+ * Adds [s, e) rounded in to whole pages.  A start inside the last page
+ * below 2^64 has no page boundary above it: rounding it up would wrap to
+ * 0 and turn a 24-byte entry into the whole address space, so such a
+ * range holds no usable page and is left out.
+ */
 static void add_range(struct memmap *m, uint64_t s, uint64_t e)
 {
+	if (s > UINT64_MAX - (PG - 1))
+		return;
 	s = (s + PG - 1) & ~(PG - 1);
 	e &= ~(PG - 1);
 	if (s >= e)
@@ -108,36 +116,56 @@ static size_t read_entry(const uint8_t *buf, size_t len, size_t off, struct mb_e
 	return off + 4 + size;
 }
 
-void memmap_from_mb(struct memmap *m, const uint8_t *buf, size_t len,
-		    uint64_t limit, memmap_warn_fn warn)
+/*
+ * One walk over the buffer.  The usable walk adds the available entries
+ * and reports what is malformed; the reserved walk then cuts every other
+ * entry straight out of the result.  Reading reserved entries from the
+ * buffer a second time, instead of keeping them in a table, means no
+ * count of them can overflow anything: a reserved range is never lost.
+ * A reserved entry whose length wraps past 2^64 is reserved up to the
+ * top (when in doubt, memory is not usable).  Returns where the walk
+ * stopped: len unless the buffer is malformed there.
+ */
+static size_t mb_walk(struct memmap *m, const uint8_t *buf, size_t len,
+		      int reserved, memmap_warn_fn warn)
 {
 	struct mb_entry e;
-	struct mb_entry resv[MEMMAP_MAX];
-	int nresv = 0;
 	size_t off = 0, next;
 
-	memset(m, 0, sizeof(*m));
 	while (off < len && (next = read_entry(buf, len, off, &e)) != 0) {
 		off = next;
-		if (e.len == 0 || e.addr + e.len < e.addr) {
+		int wraps = e.addr + e.len < e.addr;
+		if (reserved) {
+			if (e.type != MB_AVAILABLE && e.len != 0)
+				memmap_reserve(m, e.addr, wraps ? UINT64_MAX : e.addr + e.len);
+			continue;
+		}
+		if (e.len == 0 || (wraps && e.type == MB_AVAILABLE)) {
 			if (warn)
 				warn("memory map entry with zero or wrapping length ignored", e.addr, e.len);
 			m->dropped++;
-			continue;
-		}
-		if (e.type == MB_AVAILABLE)
+		} else if (wraps) {
+			if (warn)
+				warn("reserved entry wraps past 2^64; reserved up to the top", e.addr, e.len);
+		} else if (e.type == MB_AVAILABLE) {
 			add_range(m, e.addr, e.addr + e.len);
-		else if (nresv < MEMMAP_MAX)
-			resv[nresv++] = e;
+		}
 	}
+	return off;
+}
+
+void memmap_from_mb(struct memmap *m, const uint8_t *buf, size_t len,
+		    uint64_t limit, memmap_warn_fn warn)
+{
+	memset(m, 0, sizeof(*m));
+	size_t off = mb_walk(m, buf, len, 0, warn);
 	if (off < len) {
 		if (warn)
 			warn("memory map truncated or malformed at offset", off, len);
 		m->dropped++;
 	}
 	sort_merge(m);
-	for (int i = 0; i < nresv; i++)
-		memmap_reserve(m, resv[i].addr, resv[i].addr + resv[i].len);
+	mb_walk(m, buf, len, 1, NULL);
 	clip_limit(m, limit);
 }
 

@@ -258,6 +258,10 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 	int err = pv_apply(__pv_sites_start, __pv_sites_end, (void *const *)pv_op_table,
 			   decide, ctx, scratch, &pv_boot_report, &pv_text_poke, &fail);
 	free(scratch);
+	if (err == PV_ERR_OVERLAP)
+		panic("pvops: site %#llx (op %s) overlaps site %#llx (op %s); nothing patched",
+		      (unsigned long long)fail.site->addr, pv_op_name(fail.site->op),
+		      (unsigned long long)fail.other->addr, pv_op_name(fail.other->op));
 	if (err != PV_OK)
 		panic("pvops: cannot patch site %#llx (op %s) for %s: %s",
 		      (unsigned long long)fail.site->addr, pv_op_name(fail.site->op),

@@ -1,10 +1,10 @@
 /*
  * apply.c: the boot-time patch pass (see apply.h).
  *
- * Three phases over the records: compute every site's bytes into
- * scratch (any refusal stops here, with the text untouched), write them
- * all through the int3-guarded sequence, then check each against bytes
- * computed afresh.  The text must be writable and no other CPU running;
+ * Four phases over the records: refuse overlapping records, compute
+ * every site's bytes into scratch (any refusal stops here, with the text
+ * untouched), write them all through the int3-guarded sequence, then
+ * check each against bytes computed afresh.  The text must be writable and no other CPU running;
  * the caller serializes the instruction stream afterwards.
  */
 #include <pvops/apply.h>
@@ -191,6 +191,12 @@ int pv_apply(const struct pv_site *start, const struct pv_site *end,
 	     uint8_t *scratch, struct pv_report *rep, struct pv_poke *poke,
 	     struct pv_apply_fail *fail)
 {
+	const struct pv_site *a, *b;
+	if (pv_sites_overlap(start, end, &a, &b)) {
+		refuse(fail, b, PV_ERR_OVERLAP, pv_patch_strerror(PV_ERR_OVERLAP));
+		fail->other = a;
+		return PV_ERR_OVERLAP;
+	}
 	int err = compute(start, end, table, decide, ctx, scratch, rep, fail);
 	if (err == PV_OK)
 		err = write_all(start, end, table, decide, ctx, scratch, poke, fail);

@@ -38,6 +38,7 @@ static const char *const pv_err_text[PV_ERR_COUNT] = {
 	[PV_ERR_CLOBBER] = "clobbers incompatible",
 	[PV_ERR_REACH] = "target out of rel32 reach",
 	[PV_ERR_VERIFY] = "site does not hold the intended bytes",
+	[PV_ERR_OVERLAP] = "site overlaps another site",
 };
 
 const char *pv_patch_strerror(int err)
@@ -102,6 +103,64 @@ int pv_site_unpatched(const uint8_t *p, const struct pv_site *site,
 		return 0;
 	disp = (int32_t)pv_get32(p + 2);
 	return site->addr + PV_SITE_CALL_LEN + (uint64_t)(int64_t)disp == slot;
+}
+
+/* Do x and y share a byte?  Wrap-safe: the distance from the lower
+ * start is compared with the lower record's length, never summed. */
+static int pv_sites_meet(const struct pv_site *x, const struct pv_site *y)
+{
+	if (x->addr > y->addr) {
+		const struct pv_site *t = x;
+		x = y;
+		y = t;
+	}
+	return y->addr - x->addr < x->len;
+}
+
+/* One past a record's last byte, saturating at 2^64 - 1. */
+static uint64_t pv_site_end(const struct pv_site *s)
+{
+	return s->addr + s->len < s->addr ? UINT64_MAX : s->addr + s->len;
+}
+
+/* The first record in [start, s) that shares a byte with s, or 0. */
+static const struct pv_site *pv_first_meeting(const struct pv_site *start,
+					      const struct pv_site *s)
+{
+	for (const struct pv_site *t = start; t < s; t++)
+		if (pv_sites_meet(t, s))
+			return t;
+	return 0;
+}
+
+/*
+ * While the records ascend, a record can only meet the earlier one that
+ * reaches furthest; after the first step back, each record is compared
+ * with every earlier one.
+ */
+int pv_sites_overlap(const struct pv_site *start, const struct pv_site *end,
+		     const struct pv_site **first, const struct pv_site **second)
+{
+	const struct pv_site *reach = start, *hit;
+	int sorted = 1;
+
+	if (!start || start >= end)
+		return 0;
+	for (const struct pv_site *s = start + 1; s < end; s++) {
+		sorted = sorted && s->addr >= s[-1].addr;
+		if (sorted)
+			hit = pv_sites_meet(reach, s) ? reach : 0;
+		else
+			hit = pv_first_meeting(start, s);
+		if (hit) {
+			*first = hit;
+			*second = s;
+			return 1;
+		}
+		if (pv_site_end(s) > pv_site_end(reach))
+			reach = s;
+	}
+	return 0;
 }
 
 /* A record is usable if its length, flags, clobbers and range are sane. */

@@ -27,7 +27,7 @@ $(BUILD)/pvops/nopdump: tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c $(PVO
 
 ALL += $(BUILD)/pvops/pvreport $(BUILD)/pvops/nopdump
 
-$(eval $(call unit_test,patch,tests/unit/test_patch.c tests/unit/native_insns.S $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
+$(eval $(call unit_test,patch,tests/unit/test_patch.c tests/unit/native_insns.S pvops/apply.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
 $(eval $(call unit_test,report,tests/unit/test_report.c pvops/elfsites.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
 # The boot-time pass: the int3-guarded writes, the trampoline, the check.
 $(eval $(call unit_test,apply,tests/unit/test_apply.c pvops/apply.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))

@@ -24,3 +24,6 @@ SUITE_harness-selftest := tests/harness/selftest.sh
 # (tests/matrix.sh).
 SUITES += matrix
 SUITE_matrix := @timeout=900 tests/matrix.sh
+
+# Fuzz targets, "make fuzz" and the corpus replay suite.
+include tests/fuzz/fuzz.mk

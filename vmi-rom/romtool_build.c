@@ -69,6 +69,24 @@ static bool in_file(const struct obj *o, uint64_t off, uint64_t size)
 	return off <= o->len && size <= o->len - off;
 }
 
+/* A table read through a struct pointer must be aligned for it (the ELF
+ * specification requires it; anything else is a crafted file). */
+static bool aligned8(const struct obj *o, uint64_t off)
+{
+	return ((uintptr_t)o->buf + off) % 8 == 0;
+}
+
+/* A string table: bytes in the file (in_file checked it), not NOBITS. */
+static int strtab(const struct obj *o, uint32_t i, const char *what,
+		  const char **p, size_t *len)
+{
+	if (o->sh[i].sh_type != SHT_STRTAB)
+		return fail("%s (section %u) is not a string table", what, i);
+	*p = (const char *)o->buf + o->sh[i].sh_offset;
+	*len = o->sh[i].sh_size;
+	return 0;
+}
+
 static const char *sec_name(const struct obj *o, size_t i)
 {
 	uint32_t n = o->sh[i].sh_name;
@@ -85,7 +103,9 @@ static const char *sym_name(const struct obj *o, const Elf64_Sym *s)
 	return o->str + s->st_name;
 }
 
-/* ELF header and section table sanity, string and symbol tables. */
+/* ELF header and section table sanity, string and symbol tables.  Every
+ * offset and size comes from the file: each is checked against the file
+ * and for alignment before anything is read through it. */
 static int parse_elf(struct obj *o)
 {
 	o->eh = (const Elf64_Ehdr *)o->buf;
@@ -99,7 +119,7 @@ static int parse_elf(struct obj *o)
 		            "(use ld -r to combine several)");
 	if (o->eh->e_shentsize != sizeof(Elf64_Shdr) ||
 	    !in_file(o, o->eh->e_shoff, (uint64_t)o->eh->e_shnum * sizeof(Elf64_Shdr)) ||
-	    o->eh->e_shstrndx >= o->eh->e_shnum)
+	    o->eh->e_shstrndx >= o->eh->e_shnum || !aligned8(o, o->eh->e_shoff))
 		return fail("bad section header table");
 	o->sh = (const Elf64_Shdr *)(o->buf + o->eh->e_shoff);
 	o->nsec = o->eh->e_shnum;
@@ -107,19 +127,18 @@ static int parse_elf(struct obj *o)
 		if (o->sh[i].sh_type != SHT_NOBITS &&
 		    !in_file(o, o->sh[i].sh_offset, o->sh[i].sh_size))
 			return fail("section %zu lies outside the file", i);
-	const Elf64_Shdr *ss = &o->sh[o->eh->e_shstrndx];
-	o->shstr = (const char *)o->buf + ss->sh_offset;
-	o->shstr_len = ss->sh_size;
+	if (strtab(o, o->eh->e_shstrndx, "section-name table", &o->shstr, &o->shstr_len))
+		return -1;
 	for (size_t i = 0; i < o->nsec; i++) {
 		if (o->sh[i].sh_type != SHT_SYMTAB)
 			continue;
 		if (o->sh[i].sh_entsize != sizeof(Elf64_Sym) ||
-		    o->sh[i].sh_link >= o->nsec)
+		    o->sh[i].sh_link >= o->nsec || !aligned8(o, o->sh[i].sh_offset))
 			return fail("bad symbol table");
 		o->sym = (const Elf64_Sym *)(o->buf + o->sh[i].sh_offset);
 		o->nsym = o->sh[i].sh_size / sizeof(Elf64_Sym);
-		o->str = (const char *)o->buf + o->sh[o->sh[i].sh_link].sh_offset;
-		o->str_len = o->sh[o->sh[i].sh_link].sh_size;
+		if (strtab(o, o->sh[i].sh_link, "symbol-name table", &o->str, &o->str_len))
+			return -1;
 	}
 	if (!o->sym)
 		return fail("no symbol table");
@@ -152,6 +171,9 @@ static int classify(struct obj *o)
 			return fail("section %s: constructors are not allowed", n);
 		if (s->sh_addralign > 4096)
 			return fail("section %s: alignment above 4096", n);
+		if (s->sh_addralign & (s->sh_addralign - 1))
+			return fail("section %s: alignment %llu is not a power of two", n,
+				    (unsigned long long)s->sh_addralign);
 		if (s->sh_type == SHT_NOBITS)
 			k->kind = SK_BSS;
 		else if (s->sh_type != SHT_PROGBITS)
@@ -175,9 +197,12 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
 }
 
-/* Place every section of one kind from *pos, copying its bytes. */
+/* Place every section of one kind from *pos, copying its bytes.  Each
+ * must end at or before limit; sizes are compared against what is left,
+ * never added first, since a NOBITS size is any 64-bit number the file
+ * says. */
 static int place(struct obj *o, struct layout *l, enum sec_kind kind,
-                 uint64_t *pos, uint64_t min_align)
+                 uint64_t *pos, uint64_t min_align, uint64_t limit)
 {
 	for (size_t i = 0; i < o->nsec; i++) {
 		const Elf64_Shdr *s = &o->sh[i];
@@ -185,12 +210,13 @@ static int place(struct obj *o, struct layout *l, enum sec_kind kind,
 			continue;
 		uint64_t a = s->sh_addralign > min_align ? s->sh_addralign : min_align;
 		*pos = align_up(*pos, a);
+		if (*pos > limit || s->sh_size > limit - *pos)
+			return kind == SK_BSS
+			       ? fail("data area exceeds 16 MiB")
+			       : fail("image larger than %u bytes", IMG_MAX);
 		o->secs[i].off = *pos;
-		if (kind != SK_BSS) {
-			if (*pos + s->sh_size >= IMG_MAX)
-				return fail("image larger than %u bytes", IMG_MAX);
+		if (kind != SK_BSS)
 			memcpy(l->img + *pos, o->buf + s->sh_offset, s->sh_size);
-		}
 		*pos += s->sh_size;
 	}
 	return 0;
@@ -247,11 +273,11 @@ static int lay_out(struct obj *o, struct layout *l)
 		memcpy(l->img + pos, l->name, l->name_len);
 		pos += l->name_len + 1;
 	}
-	if (place(o, l, SK_RODATA, &pos, 1))
+	if (place(o, l, SK_RODATA, &pos, 1, IMG_MAX - 1))
 		return -1;
 	pos = align_up(pos, CODE_ALIGN);
 	l->code_start = (uint32_t)pos;
-	if (place(o, l, SK_CODE, &pos, CODE_ALIGN))
+	if (place(o, l, SK_CODE, &pos, CODE_ALIGN, IMG_MAX - 1))
 		return -1;
 	l->code_end = (uint32_t)pos;
 	if (l->code_end == l->code_start)
@@ -261,7 +287,7 @@ static int lay_out(struct obj *o, struct layout *l)
 		return fail("image of %u bytes exceeds %u", l->image_len, IMG_MAX);
 	l->data_offset = (uint32_t)align_up(l->image_len, VMI_DATA_ALIGN);
 	pos = l->data_offset;
-	if (place(o, l, SK_BSS, &pos, 1))
+	if (place(o, l, SK_BSS, &pos, 1, l->data_offset + (uint64_t)VMI_DATA_MAX))
 		return -1;
 	l->data_size = (uint32_t)(pos - l->data_offset);
 	if (l->data_size > VMI_DATA_MAX)
@@ -293,6 +319,8 @@ static int sym_value(const struct obj *o, const struct layout *l,
 		return fail("relocation against absolute symbol %s", n);
 	if (s->st_shndx >= o->nsec || o->secs[s->st_shndx].kind == SK_SKIP)
 		return fail("symbol %s in a section the ROM does not carry", n);
+	if (s->st_value > o->sh[s->st_shndx].sh_size)
+		return fail("symbol %s lies outside its section", n);
 	*v = (int64_t)(o->secs[s->st_shndx].off + s->st_value);
 	return 0;
 }
@@ -335,8 +363,10 @@ static int apply_one(const struct obj *o, struct layout *l, size_t tsec,
 	if (sym_value(o, l, &o->sym[si], &s))
 		return -1;
 	int64_t p = (int64_t)(o->secs[tsec].off + r->r_offset);
-	int64_t v = s + r->r_addend - p;
-	if (width == 4 && (v < INT32_MIN || v > INT32_MAX))
+	int64_t v;
+	if (__builtin_add_overflow(s, r->r_addend, &v) ||
+	    __builtin_sub_overflow(v, p, &v) ||
+	    (width == 4 && (v < INT32_MIN || v > INT32_MAX)))
 		return fail("relocation overflow in %s", sec_name(o, tsec));
 	for (unsigned b = 0; b < width; b++)
 		l->img[p + b] = (uint8_t)((uint64_t)v >> (8 * b));
@@ -356,8 +386,8 @@ static int relocate(const struct obj *o, struct layout *l)
 		if (o->secs[s->sh_info].kind == SK_BSS)
 			return fail("relocations in writable data %s",
 			            sec_name(o, s->sh_info));
-		if (s->sh_entsize != sizeof(Elf64_Rela))
-			return fail("bad RELA entry size in %s", sec_name(o, i));
+		if (s->sh_entsize != sizeof(Elf64_Rela) || !aligned8(o, s->sh_offset))
+			return fail("bad RELA entry size or alignment in %s", sec_name(o, i));
 		const Elf64_Rela *r = (const Elf64_Rela *)(o->buf + s->sh_offset);
 		for (size_t k = 0; k < s->sh_size / sizeof(Elf64_Rela); k++)
 			if (apply_one(o, l, s->sh_info, &r[k]))
@@ -394,8 +424,10 @@ static int entry(const struct obj *o, const char *name, bool required,
 	if (s->st_shndx >= o->nsec || o->secs[s->st_shndx].kind != SK_CODE)
 		return fail("%s is not in an executable section", name);
 	const Elf64_Shdr *sec = &o->sh[s->st_shndx];
+	if (s->st_value > sec->sh_size)
+		return fail("entry %s lies outside its section", name);
 	const uint8_t *p = o->buf + sec->sh_offset + s->st_value;
-	if (s->st_value > sec->sh_size || sec->sh_size - s->st_value < 4 ||
+	if (sec->sh_size - s->st_value < 4 ||
 	    p[0] != VMI_ENDBR64_0 || p[1] != VMI_ENDBR64_1 ||
 	    p[2] != VMI_ENDBR64_2 || p[3] != VMI_ENDBR64_3)
 		return fail("entry %s does not start with ENDBR64 (compile with "
@@ -566,28 +598,37 @@ static int build(struct obj *o, struct layout *l, const char *out)
 	    write_headers(o, l))
 		return -1;
 	l->img[l->image_len - 1] = (uint8_t)(0x100 - vmi_sum8(l->img, l->image_len - 1));
-	if (rt_check(out, l->img, l->image_len) != 0)
+	if (rt_check(out ? out : o->path, l->img, l->image_len) != 0)
 		return fail("the built image breaks the rules above");
-	return write_out(out, l);
+	return out ? write_out(out, l) : 0;
+}
+
+int rt_build_buf(const char *path, const uint8_t *buf, size_t len,
+		 const char *out)
+{
+	struct obj o = { 0 };
+	struct layout *l;
+
+	g_path = path;
+	o.path = path;
+	o.buf = buf;
+	o.len = len;
+	o.secs = calloc(len / sizeof(Elf64_Shdr) + 1, sizeof(*o.secs));
+	l = calloc(1, sizeof(*l));
+	int rc = (!o.secs || !l) ? fail("out of memory") : build(&o, l, out);
+	free(o.secs);
+	free(l);
+	return rc;
 }
 
 int rt_build(const char *in, const char *out)
 {
 	struct rt_file f;
-	struct obj o = { 0 };
-	struct layout *l;
 
 	g_path = in;
 	if (rt_read_file(in, &f) != 0)
 		return 1;
-	o.path = in;
-	o.buf = f.buf;
-	o.len = f.len;
-	o.secs = calloc(f.len / sizeof(Elf64_Shdr) + 1, sizeof(*o.secs));
-	l = calloc(1, sizeof(*l));
-	int rc = (!o.secs || !l) ? fail("out of memory") : build(&o, l, out);
-	free(o.secs);
-	free(l);
+	int rc = rt_build_buf(in, f.buf, f.len, out);
 	free(f.buf);
 	return rc ? 1 : 0;
 }

@@ -9,7 +9,8 @@ ifndef VMI_ROM_MK
 VMI_ROM_MK := 1
 
 ROMTOOL     := $(BUILD)/vmi-rom/romtool
-ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_build.c vmi-rom/validate.c
+ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_image.c vmi-rom/romtool_build.c \
+               vmi-rom/validate.c
 VMI_ROM_CC  ?= $(HOSTCC)
 VMI_ROM_LD  ?= ld
 VMI_ROMS    :=
@@ -83,6 +84,8 @@ SUITE_boot-tcg-$(1)-rom := $(VMI_FALLBACK) boot-tcg-$(1)-rom \
 endef
 
 $(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c))
+$(eval $(call unit_test,romtool_build,tests/unit/test_romtool_build.c vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))
+$(BUILD)/tests/romtool_build $(BUILD)/tests/romtool_build-san: vmi-rom/romtool.h vmi-rom/validate.h
 
 # romtool on every ROM we build (must pass) and on crafted bad images and
 # objects (each must fail with its message).  "=" so that VMI_ROMS holds

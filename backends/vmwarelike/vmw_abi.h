@@ -71,6 +71,7 @@
 #define VMW_REFUSE_NONE   0
 #define VMW_REFUSE_FRAME  1  /* a present entry maps a frame outside guest RAM */
 #define VMW_REFUSE_CR3    2  /* cr3 names a table outside guest RAM or sets reserved bits */
+#define VMW_REFUSE_RSVD   3  /* a present entry sets a bit reserved at its level */
 
 /* CPUID table entry flags. */
 #define VMW_CPUID_INDEXED 0x1  /* subleaf is significant */

@@ -26,9 +26,10 @@ typedef void (*memmap_warn_fn)(const char *msg, uint64_t addr, uint64_t len);
 /*
  * Builds m from a Multiboot v1 mmap buffer (entries of size+20 bytes:
  * u32 size, u64 addr, u64 len, u32 type).  Usable ranges are rounded in
- * to pages, sorted, merged, cut by every non-usable entry and clipped to
- * [0, limit).  Malformed entries are reported through warn and skipped;
- * the buffer is never read past len.
+ * to pages, sorted, merged, cut by every non-usable entry (however many
+ * there are) and clipped to [0, limit).  Malformed entries are reported
+ * through warn and skipped, except that a reserved entry wrapping past
+ * 2^64 is reserved up to the top; the buffer is never read past len.
  */
 void memmap_from_mb(struct memmap *m, const uint8_t *buf, size_t len,
 		    uint64_t limit, memmap_warn_fn warn);

@@ -9,6 +9,9 @@
 #include <cmocka.h>
 
 #include "../../hv/vmwarelike_check.h"
+#include "../../hv/gmem.h"
+
+#include <stdlib.h>
 
 #define RAM (64ull << 20)
 
@@ -96,6 +99,18 @@ static void test_op_refuse_frame(void **state)
 				 &why), VMW_REFUSE);
 }
 
+static void test_op_refuse_reserved(void **state)
+{
+	unsigned why;
+	(void)state;
+	/* PS is reserved in a level-4 entry */
+	assert_int_equal(verdict(0x1000 | VMW_OP_P4D, 0x500083, &why), VMW_REFUSE);
+	assert_int_equal(why, VMW_REFUSE_RSVD);
+	/* bits 13-20 of a 2 MiB page are reserved */
+	assert_int_equal(verdict(0x1000 | VMW_OP_PMD, 0x402083, &why), VMW_REFUSE);
+	assert_int_equal(why, VMW_REFUSE_RSVD);
+}
+
 static void test_op_cr3(void **state)
 {
 	unsigned why;
@@ -117,6 +132,56 @@ static void test_op_bad_kind(void **state)
 	assert_int_equal(verdict(0x1000, 0x3, &why), VMW_BAD);
 	assert_int_equal(verdict(0x1006, 0x3, &why), VMW_BAD);
 	assert_int_equal(verdict(0x1007, 0x3, &why), VMW_BAD);
+}
+
+/* A queue placed at gpa in fake guest memory: an accepted entry, one
+ * mapping past RAM (refused), a cr3 switch; then a malformed kind and an
+ * entry outside RAM, which end the guest. */
+static void run_flush(uint64_t gpa)
+{
+	struct gmem gm = { calloc(1, GMEM_MIN_SIZE), GMEM_MIN_SIZE };
+	struct vmw_mmu_op q[3] = {
+		{ 0x180000 | VMW_OP_PTE, 0x100003 },
+		{ 0x180008 | VMW_OP_PTE, GMEM_MIN_SIZE | 3 },
+		{ VMW_OP_CR3, 0x100000 },
+	}, back[3];
+	struct vmw_flush f;
+
+	assert_non_null(gm.ram);
+	memcpy(gm.ram + gpa, q, sizeof(q));
+	assert_int_equal(vmw_flush_check(&gm, gm.ram + gpa, 3, &f), 0);
+	assert_int_equal(f.refused, 1);
+	assert_int_equal(f.first, 1);
+	assert_int_equal(f.first_why, VMW_REFUSE_FRAME);
+	memcpy(back, gm.ram + gpa, sizeof(back));
+	assert_int_equal(back[0].op, q[0].op);
+	assert_int_equal(back[1].op, 0x180008);         /* kind cleared */
+	assert_int_equal(back[2].op, VMW_OP_CR3);
+	q[1].op = 0x180008 | 6;
+	memcpy(gm.ram + gpa, q, sizeof(q));
+	assert_int_equal(vmw_flush_check(&gm, gm.ram + gpa, 3, &f), -1);
+	assert_int_equal(f.bad_op, 0x180008 | 6);
+	assert_non_null(f.reason);
+	q[1].op = 0xF0000000 | VMW_OP_PTE;
+	q[1].val = 0x100003;
+	memcpy(gm.ram + gpa, q, sizeof(q));
+	assert_int_equal(vmw_flush_check(&gm, gm.ram + gpa, 3, &f), -1);
+	assert_null(f.reason);
+	free(gm.ram);
+}
+
+static void test_flush_queue(void **state)
+{
+	(void)state;
+	run_flush(0x140000);
+}
+
+/* The queue's address is the guest's choice: no misaligned access. */
+static void test_flush_queue_misaligned(void **state)
+{
+	(void)state;
+	run_flush(0x140005);
+	run_flush(0x140004);
 }
 
 static struct kvm_cpuid_entry2 ent(uint32_t fn, uint32_t idx, int indexed,
@@ -188,8 +253,11 @@ int main(void)
 		cmocka_unit_test(test_bulk_limits),
 		cmocka_unit_test(test_op_apply),
 		cmocka_unit_test(test_op_refuse_frame),
+		cmocka_unit_test(test_op_refuse_reserved),
 		cmocka_unit_test(test_op_cr3),
 		cmocka_unit_test(test_op_bad_kind),
+		cmocka_unit_test(test_flush_queue),
+		cmocka_unit_test(test_flush_queue_misaligned),
 		cmocka_unit_test(test_cpuid_table),
 		cmocka_unit_test(test_cpuid_capacity),
 		cmocka_unit_test(test_alarm_next),

@@ -85,6 +85,38 @@ static void absurd_entries_dropped(void **st)
 	assert_int_equal(m.r[0].end, 4 * MB);
 }
 
+/* Entries in the last pages below 2^64: rounding must clamp, never wrap. */
+static void top_of_address_space(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, 2 * MB, 2 * MB, 1);
+	put(&b, 0xffffffffffffff00ULL, 24, 1);		/* inside the last page */
+	put(&b, 0xfffffffffffff001ULL, 0xffe, 1);	/* ends at 2^64 - 1 */
+	nwarn = 0;
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, 2 * MB);
+	assert_int_equal(m.r[0].end, 4 * MB);
+	assert_int_equal(memmap_total(&m), 2 * MB);
+	/* The same under a limit: still only the real range. */
+	memmap_from_mb(&m, b.b, b.len, GB, warn);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(memmap_total(&m), 2 * MB);
+	/* A usable range up to the last whole page, a reserved tail in it. */
+	b.len = 0;
+	put(&b, 0xffffffff00000000ULL, 0xfffff000ULL, 1);
+	put(&b, 0xfffffffffffffff0ULL, 8, 2);
+	put(&b, 0xffffffffffffe010ULL, 8, 2);
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, 0xffffffff00000000ULL);
+	assert_int_equal(m.r[0].end, 0xffffffffffffe000ULL);
+}
+
 static void truncated_and_bad_sizes(void **st)
 {
 	(void)st;
@@ -123,6 +155,39 @@ static void too_many_entries(void **st)
 	assert_int_equal(m.dropped, 40 - MEMMAP_MAX);
 }
 
+/* More reserved entries than the usable table holds: every one counts. */
+static void many_reserved_entries(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, MB, 63 * MB, 1);
+	for (int i = 0; i < 36; i++)			/* above the limit */
+		put(&b, 2 * GB + (uint64_t)i * MB, 4096, 2);
+	put(&b, MB, 4096, 2);				/* the 37th reserved */
+	put(&b, 63 * MB, MB, 2);			/* the 38th */
+	memmap_from_mb(&m, b.b, b.len, GB, NULL);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, MB + 4096);
+	assert_int_equal(m.r[0].end, 63 * MB);
+}
+
+/* A reserved entry that wraps past 2^64 reserves up to the top. */
+static void reserved_entry_wrapping(void **st)
+{
+	(void)st;
+	struct buf b = { .len = 0 };
+	struct memmap m;
+	put(&b, MB, 63 * MB, 1);
+	put(&b, 32 * MB, UINT64_MAX, 2);
+	nwarn = 0;
+	memmap_from_mb(&m, b.b, b.len, UINT64_MAX, warn);
+	assert_int_equal(nwarn, 1);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.r[0].start, MB);
+	assert_int_equal(m.r[0].end, 32 * MB);
+}
+
 static void basic_info_and_reserve(void **st)
 {
 	(void)st;
@@ -147,8 +212,11 @@ int main(void)
 		cmocka_unit_test(qemu_like_map),
 		cmocka_unit_test(overlaps_merge_and_reserved_wins),
 		cmocka_unit_test(absurd_entries_dropped),
+		cmocka_unit_test(top_of_address_space),
 		cmocka_unit_test(truncated_and_bad_sizes),
 		cmocka_unit_test(too_many_entries),
+		cmocka_unit_test(many_reserved_entries),
+		cmocka_unit_test(reserved_entry_wrapping),
 		cmocka_unit_test(basic_info_and_reserve),
 	};
 	return cmocka_run_group_tests_name("memmap", tests, NULL, NULL);

@@ -15,8 +15,10 @@
 #include <cmocka.h>
 
 #include <native/templates.h>
+#include <pvops/apply.h>
 #include <pvops/ops.h>
 #include <pvops/patch.h>
+#include <pvops/report.h>
 #include <pvops/site.h>
 
 #define SITE_ADDR	0xffffffff80101000ull
@@ -669,6 +671,98 @@ static void test_patch_then_check(void **state)
 	assert_int_equal(nop_count(text + 2, 7), 1);
 }
 
+/* ---- the boot pass over several records (apply.c) -------------------- */
+
+/* A CALL decision to a target inside the test's own text buffer. */
+static uint64_t call_target;
+static int call_decide(void *ctx, unsigned op, struct pv_decision *d)
+{
+	(void)ctx;
+	memset(d, 0, sizeof(*d));
+	d->kind = PV_CALL;
+	d->clobbers = pv_op_info[op].clobbers;
+	d->target = call_target;
+	return 0;
+}
+
+/* An unpatched site of op at text + off, len bytes, through table. */
+static void put_site(uint8_t *text, size_t off, struct pv_site *s, unsigned op,
+		     uint8_t len, void *const *table)
+{
+	uint8_t buf[TBUF];
+	make_site(buf, s, (uint64_t)(uintptr_t)(text + off), op, len,
+		  (uint64_t)(uintptr_t)&table[op]);
+	memcpy(text + off, buf, PV_SITE_CALL_LEN);
+}
+
+/* Runs pv_apply over recs; returns its error, text checked untouched on
+ * refusal. */
+static int apply(uint8_t *text, size_t n, const struct pv_site *recs, size_t nrec,
+		 void *const *table, struct pv_apply_fail *fail)
+{
+	uint8_t before[256], scratch[8 * PV_SITE_MAX_LEN];
+	static uint8_t tramp[PV_POKE_TRAMP_LEN];   /* static: near text */
+	struct pv_poke poke = { .tramp = tramp };
+	struct pv_report rep;
+
+	assert_true(n <= sizeof(before) && nrec <= 8);
+	memcpy(before, text, n);
+	pv_report_init(&rep);
+	call_target = (uint64_t)(uintptr_t)(text + 200);
+	int err = pv_apply(recs, recs + nrec, table, call_decide, NULL, scratch,
+			   &rep, &poke, fail);
+	if (err != PV_OK)
+		assert_memory_equal(text, before, n);
+	return err;
+}
+
+/* Two records covering the same bytes: the second write would corrupt
+ * the first site.  Refused before anything is written, naming both. */
+static void test_apply_refuses_overlap(void **state)
+{
+	static uint8_t text[256];
+	static void *table[PV_OP_COUNT];
+	struct pv_site recs[3];
+	struct pv_apply_fail fail = { 0 };
+
+	(void)state;
+	memset(text, 0x90, sizeof(text));
+	put_site(text, 0, &recs[0], PV_OP_IRQ_DISABLE, 12, table);
+	put_site(text, 6, &recs[1], PV_OP_IRQ_ENABLE, 6, table);  /* inside the first */
+	assert_int_not_equal(apply(text, sizeof(text), recs, 2, table, &fail), PV_OK);
+	assert_int_equal(fail.err, PV_ERR_OVERLAP);
+	assert_ptr_equal(fail.site, &recs[1]);
+	assert_ptr_equal(fail.other, &recs[0]);
+	/* Out of order, and the overlap far from the neighbour. */
+	memset(text, 0x90, sizeof(text));
+	put_site(text, 100, &recs[0], PV_OP_IRQ_DISABLE, 8, table);
+	put_site(text, 0, &recs[1], PV_OP_IRQ_ENABLE, 6, table);
+	put_site(text, 104, &recs[2], PV_OP_SAVE_FL, 6, table);
+	assert_int_not_equal(apply(text, sizeof(text), recs, 3, table, &fail), PV_OK);
+	assert_int_equal(fail.err, PV_ERR_OVERLAP);
+	assert_ptr_equal(fail.site, &recs[2]);
+	assert_ptr_equal(fail.other, &recs[0]);
+}
+
+/* Adjacent sites (one ends where the next starts) are fine. */
+static void test_apply_adjacent_sites(void **state)
+{
+	static uint8_t text[256];
+	static void *table[PV_OP_COUNT];
+	struct pv_site recs[3];
+	struct pv_apply_fail fail = { 0 };
+
+	(void)state;
+	memset(text, 0x90, sizeof(text));
+	put_site(text, 6, &recs[0], PV_OP_IRQ_ENABLE, 6, table);
+	put_site(text, 0, &recs[1], PV_OP_IRQ_DISABLE, 6, table);
+	put_site(text, 12, &recs[2], PV_OP_SAVE_FL, 8, table);
+	assert_int_equal(apply(text, sizeof(text), recs, 3, table, &fail), PV_OK);
+	assert_int_equal(text[0], 0xe8);
+	assert_int_equal(text[6], 0xe8);
+	assert_int_equal(text[12], 0xe8);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
@@ -710,6 +804,8 @@ int main(void)
 		cmocka_unit_test(test_reach_wraps),
 		cmocka_unit_test(test_site_check),
 		cmocka_unit_test(test_patch_then_check),
+		cmocka_unit_test(test_apply_refuses_overlap),
+		cmocka_unit_test(test_apply_adjacent_sites),
 		cmocka_unit_test(test_strings),
 	};
 

@@ -3,7 +3,8 @@
  *
  * Kernel-agnostic: the kernel hands over its records, a decide callback
  * (the bound backend's answer per op) and a report to fill.  The pass is
- * all-or-nothing: every site's new bytes are computed first; if any site
+ * all-or-nothing: the records are first checked for overlap (two sites
+ * sharing a byte), then every site's new bytes are computed; if anything
  * is refused, nothing is written and the refusal is returned for the
  * kernel to stop the boot with.  Then every site is written and re-read.
  */
@@ -19,6 +20,8 @@ typedef int pv_decide_fn(void *ctx, unsigned op, struct pv_decision *d);
 
 struct pv_apply_fail {
 	const struct pv_site *site;	/* the refused site */
+	const struct pv_site *other;	/* PV_ERR_OVERLAP: the earlier site it
+					 * overlaps; else 0 */
 	int err;			/* enum pv_patch_err */
 	const char *reason;
 };

@@ -47,6 +47,7 @@ enum pv_patch_err {
 	PV_ERR_CLOBBER,		/* target clobbers more than the site allows */
 	PV_ERR_REACH,		/* target out of rel32 reach */
 	PV_ERR_VERIFY,		/* re-read bytes differ from the intended ones */
+	PV_ERR_OVERLAP,		/* two records cover the same bytes */
 	PV_ERR_COUNT
 };
 
@@ -81,6 +82,16 @@ int pv_patch_site(uint8_t *buf, const struct pv_site *site,
  */
 int pv_site_check(const uint8_t *at, const uint8_t *intended, size_t len,
 		  const char **reason);
+
+/*
+ * Do two records in [start, end) cover a common byte?  Then patching both
+ * would let the second write corrupt the first site, so the whole pass is
+ * refused.  Returns 1 with *first (the earlier record) and *second set to
+ * the first such pair found, else 0.  Linear for records in ascending
+ * address order (the linker's usual output), quadratic otherwise.
+ */
+int pv_sites_overlap(const struct pv_site *start, const struct pv_site *end,
+		     const struct pv_site **first, const struct pv_site **second);
 
 /* Is p[0..site->len) the unpatched call through slot?  1 or 0. */
 int pv_site_unpatched(const uint8_t *p, const struct pv_site *site,
