@@ -302,14 +302,19 @@ static int xl_hc_set_timer(struct hv *hv, struct hv_hcall *hc)
 	return HV_HC_OK;
 }
 
-/* Wait until an event is delivered (flag 0: the ROM unmasked first) or
- * pending (XL_BLOCK_POLL), or hv is stopping.  The kick signal stays
+/* XL_BLOCK_UNMASK: unmask the vCPU, then wait until an upcall has been
+ * injected (one already pending goes at once).  Unmasking here, not in
+ * the ROM, closes the window in which an upcall delivered between the
+ * ROM's pending check and this call left the block waiting for the next
+ * event.  XL_BLOCK_POLL: wait until an event is pending, injecting
+ * nothing.  Either ends when hv is stopping.  The kick signal stays
  * blocked except inside sigsuspend, so none is lost between test and
  * sleep. */
 static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 {
 	sigset_t block, old;
 	struct xl_shared_info *sh = xl.sh;
+	uint64_t injected;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -317,8 +322,10 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 	sigaddset(&block, XL_KICK_SIGNAL);
 	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	injected = sh->upcalls_injected;
+	if (hc->arg[0] == XL_BLOCK_UNMASK)
+		sh->vcpu0.upcall_mask = 0;
 	for (;;) {
-		uint64_t injected = sh->upcalls_injected;
 		xl_poll(hv);
 		if (hv->ended || timer__expired() || sh->upcalls_injected != injected ||
 		    (hc->arg[0] == XL_BLOCK_POLL && sh->vcpu0.upcall_pending))

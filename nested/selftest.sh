@@ -39,7 +39,7 @@ check() {
 # nrun [RUNNER-OPTIONS] -- COMMAND...: through the VM; sets ST, fills
 # WORK/out and WORK/err.  Standard input is /dev/null unless redirected.
 nrun() {
-    "$RUN" --accel nested "$@" > "$WORK/out" 2> "$WORK/err"
+    "$RUN" --accel nested --timeout 120 "$@" > "$WORK/out" 2> "$WORK/err"
     ST=$?
 }
 

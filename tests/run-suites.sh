@@ -186,6 +186,7 @@ start_nested_vm() {
 stop_nested_vm() {
     [ -n "${NESTED_VM:-}" ] || return 0
     "$TOP/nested/kvm-run" --vm-stop "$NESTED_VM" > /dev/null 2>&1
+    cp "$NESTED_VM/console.log" "$LOGDIR/nested-vm.console" 2> /dev/null
     rm -rf "$NESTED_VM"
     NESTED_VM=
 }

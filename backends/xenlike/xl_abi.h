@@ -39,7 +39,8 @@
 #define XL_HC_COUNT         0x09
 
 /* XL_HC_BLOCK flags. */
-#define XL_BLOCK_UNMASKED 0    /* SAFE_HALT: wake when an upcall is delivered */
+#define XL_BLOCK_UNMASK   0    /* SAFE_HALT: hv unmasks, then waits until it
+                                * has injected an upcall (Xen's SCHEDOP_block) */
 #define XL_BLOCK_POLL     1    /* HALT with the mask set: wake when one is pending */
 
 /* Errors (negative results). */

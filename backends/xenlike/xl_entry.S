@@ -70,15 +70,16 @@ VMI_ENTRY vmi_rom_call_restore_fl
 	jz	vmi_rom_call_irq_disable
 	jmp	vmi_rom_call_irq_enable
 
-/* sti; hlt: unmask, and block in hv unless an event is already pending;
- * hv returns once it has injected the upcall. */
+/* sti; hlt: block in hv, still masked; hv unmasks and waits until it
+ * has injected an upcall (at once for one already pending), as Xen's
+ * SCHEDOP_block does.  Unmasking here first would let an upcall be
+ * delivered between the pending check and the block, which then waits
+ * for the next event: a lost wake-up. */
 VMI_ENTRY vmi_rom_call_safe_halt
-	movb	$0, MASK
+	movb	$1, MASK
 	sti
-	cmpb	$0, PENDING
-	jne	xl_upcall
 	pushq	%rbx
-	movl	$XL_BLOCK_UNMASKED, %ebx
+	movl	$XL_BLOCK_UNMASK, %ebx
 	incq	xl_data+XL_OFF_ST_BLOCKS(%rip)
 	call	STUB(XL_HC_BLOCK)
 	popq	%rbx
