@@ -7,7 +7,7 @@
 # DIR holds what bench/run.sh wrote: cells.tsv, raw/*.log (each cell's
 # console), boot.tsv.  First every log is reduced to tab-separated
 # records in DIR/results.tsv:
-#   cell  env path status reason log seconds
+#   cell  env path status reason log seconds accel
 #   hdr   env path guest_env build mode backend scale batches tsc_khz
 #   op    env path op status reason unit n batches min median max
 #         exits_min exits_median
@@ -87,10 +87,12 @@ parse_log() {
 }
 
 # results.tsv: the cells as they were run, each ok cell's log parsed.
+# A cells.tsv from before the accel column reads as accel "-".
 write_results() {
-    local env path status reason log secs
-    while IFS=$TAB read -r env path status reason log secs; do
-        printf 'cell\t%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$status" "$reason" "$log" "$secs"
+    local env path status reason log secs accel
+    while IFS=$TAB read -r env path status reason log secs accel; do
+        printf 'cell\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$status" "$reason" "$log" \
+            "$secs" "${accel:--}"
         if [ "$status" = ok ]; then
             [ -r "$DIR/$log" ] || die "cell $env/$path: log $DIR/$log is missing"
             parse_log "$env" "$path" "$DIR/$log"
