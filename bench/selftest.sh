@@ -6,7 +6,8 @@
 #   bench/selftest.sh
 #
 # The canned run, bench/testdata/complete/, is a full `make bench`
-# output (cells.tsv, boot.tsv, raw/*.log).  Each case copies it to
+# output (cells.tsv, boot.tsv, probe.txt, raw/*.log) from a machine with
+# /dev/kvm (hv and QEMU KVM ran there: accel kvm).  Each case copies it to
 # build/bench-selftest/, maybe breaks it, runs bench/report.sh and
 # bench/check.sh there, and expects check.sh to pass or to fail naming
 # what is wrong.  Needs build/kernel, build/kernel-nopv, gnuplot, QEMU.
@@ -41,10 +42,25 @@ report_and_check() {
     CHECK_OUT=$("$TOP/bench/check.sh" "$WORK/$1" 2>&1)
 }
 
+# Each grep -E pattern after $1 (a file) matches it; else WHY names one.
+all_match() {
+    local file=$1 pat
+    shift
+    WHY=
+    for pat in "$@"; do
+        grep -Eq -- "$pat" "$file" || { WHY="${file#"$WORK"/}: no match for '$pat'"; return 1; }
+    done
+}
+
 case_complete() {
     canned_copy complete
     report_and_check complete
     result $? "canned complete run passes the check" "$CHECK_OUT"
+    # on a KVM host: accel kvm, labels as they always were
+    all_match "$WORK/complete/results.json" '"name": "hv", .*"accel": "kvm", "label": "hv",' &&
+        ! grep -q '(nested)' "$WORK/complete/report.md" "$WORK/complete/chart.svg" ||
+        { WHY=${WHY:-"a KVM host's report mentions (nested)"}; false; }
+    result $? "canned KVM-host run: hv is accel kvm and labelled plainly" "$WHY"
 }
 
 # A broken copy must fail the check, naming $2 in its diagnostics.
@@ -96,7 +112,7 @@ case_real_tcg() {
 main() {
     mkdir -p "$WORK"
     echo "TAP version 13"
-    echo "1..6"
+    echo "1..7"
     case_complete
     case_missing_op
     case_gap_without_reason
