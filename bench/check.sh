@@ -7,9 +7,14 @@
 # environment x path of bench/matrix.sh has a cell that ran or a gap with
 # a reason; every op of kernel/bench/bench.c has, in every cell that
 # ran, a measured result (min, median, max) or a skip with a reason;
-# the boot comparison has figures for hv and QEMU KVM or a reason; and
+# the boot comparison has figures for hv and QEMU KVM or a reason;
 # report.md has every section and every op row in each environment's
-# table.  Exit status 0 when all hold, 1 when one does not, 2 on usage.
+# table; and where hv ran says so: results.json gives its accel (kvm or
+# nested; every hv cell that ran the same), and a nested hv is labelled
+# "hv (nested)" in report.md and the chart with the sentence that its
+# times are not comparable with a KVM host (bench_accel_note), while a
+# kvm one is labelled plainly.  Exit status 0 when all hold, 1 when one
+# does not, 2 on usage.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,29 +120,76 @@ check_boot() {
 
 check_markdown() {
     local why=() s e o
+    # extended regular expressions; an environment may carry "(nested)"
     for s in '## Matrix' '## Targets' '## Per op' '## Ratio to never' '## Macro workloads' \
-             '## hv: exits' '## hv against QEMU KVM' '## Gaps and skips'; do
-        grep -q "^$s" "$DIR/report.md" || why+=("report.md: no section '$s'")
+             '## hv( \(nested\))?: exits' '## hv against QEMU KVM' '## Gaps and skips'; do
+        grep -Eq "^$s" "$DIR/report.md" || why+=("report.md: no section '$s'")
     done
     for e in $BENCH_ENVS; do
         for o in $(bench_ops); do
-            sed -n "/^### $e:/,/^#/p" "$DIR/report.md" | grep -q "^| $o |" ||
+            sed -En "/^### $e( \(nested\))?:/,/^#/p" "$DIR/report.md" | grep -q "^| $o |" ||
                 why+=("report.md: no row for $o in the $e table")
         done
     done
     result ${#why[@]} "report.md has every section and every op row" "${why[@]}"
 }
 
+# The "accel" of environment $1 in results.json ("kvm", "nested",
+# "mixed"), "null" when it has none, nothing when the key is missing.
+env_accel() {
+    grep "^    {\"name\": \"$1\", \"description\": " "$DIR/results.json" | head -n 1 |
+        sed -n 's/.*"accel": "\([^"]*\)".*/\1/p; s/.*"accel": null.*/null/p'
+}
+
+# Where hv ran is in results.json and labelled in report.md and the
+# chart: "hv (nested)" and the note when nested, the plain name on KVM.
+check_accel() {
+    local why=() p line ran=0 accel note
+    accel=$(env_accel hv)
+    for p in $BENCH_PATHS; do
+        line=$(cell_line hv "$p")
+        case $line in *'"status": "ok"'*) ;; *) continue ;; esac
+        ran=1
+        [[ $accel != kvm && $accel != nested || $line == *"\"accel\": \"$accel\""* ]] ||
+            why+=("cell hv/$p: its accel is not the hv environment's ($accel)")
+    done
+    if [ "$ran" -eq 1 ]; then
+        case $accel in
+        kvm|nested) ;;
+        *) why+=("results.json: hv ran but does not say where (environment hv: \"accel\": \"kvm\" or \"nested\", found ${accel:-no accel})") ;;
+        esac
+    fi
+    note=$(bench_accel_note nested)
+    if [ "$accel" = nested ]; then
+        grep -q '^| path |.* hv (nested) |' "$DIR/report.md" ||
+            why+=("report.md: the matrix does not label hv 'hv (nested)'")
+        grep -q '^### hv (nested): ' "$DIR/report.md" ||
+            why+=("report.md: the hv table is not headed 'hv (nested)'")
+        sed -n '/^### hv (nested): /,/^|/p' "$DIR/report.md" | grep -qF "$note" ||
+            why+=("report.md: the hv (nested) table does not say what its figures mean ($note)")
+        sed -n '/^## hv (nested): exits/,/^|/p' "$DIR/report.md" | grep -qF "$note" ||
+            why+=("report.md: the hv (nested) exits do not say what they mean")
+        grep -q '"name": "hv", .*"note": "' "$DIR/results.json" ||
+            why+=("results.json: the nested hv environment has no note")
+        grep -q 'hv (nested)/' "$DIR/chart.svg" ||
+            why+=("chart.svg: the hv columns are not labelled 'hv (nested)'")
+    elif grep -q '(nested)' "$DIR/report.md"; then
+        why+=("report.md: labels something nested, but hv did not run nested (accel ${accel:-none})")
+    fi
+    result ${#why[@]} "where hv ran is recorded and labelled (kvm, or nested with its note)" "${why[@]}"
+}
+
 main() {
     [ $# -eq 1 ] || { echo "usage: bench/check.sh DIR" >&2; exit 2; }
     DIR=$1
     echo "TAP version 13"
-    echo "1..5"
+    echo "1..6"
     check_files
     check_cells
     check_ops
     check_boot
     check_markdown
+    check_accel
     [ "$FAILS" -eq 0 ]
 }
 

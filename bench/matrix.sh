@@ -4,6 +4,8 @@
 # BENCH_ENVS   environments (columns), in report order
 # BENCH_PATHS  paravirtual paths (rows), in report order; nopv first,
 #              as every ratio is taken against it
+# bench_env_desc_nested  the same, where an environment ran nested
+# bench_accel_note  what figures mean where a KVM environment ran nested
 # bench_ops    prints the op names, in run order, from the one table
 #              that defines them (kernel/bench/bench.c)
 
@@ -17,6 +19,22 @@ bench_env_desc() {
     kvm) echo "QEMU with KVM (-cpu host,-arch-capabilities): wall-clock TSC; emulation-bound and noisy here" ;;
     hv) echo "hv on KVM: wall-clock TSC (noisy) and exits per op from hv's stats port (exact)" ;;
     *) echo "unknown environment" ;;
+    esac
+}
+
+# One line describing an environment that ran nested, or nothing.
+bench_env_desc_nested() {
+    case $1 in
+    hv) echo "hv on the KVM of a nested-KVM VM under QEMU TCG: TSC of the emulation (not comparable with a KVM host) and exits per op from hv's stats port (exact)" ;;
+    esac
+}
+
+# What a figure means where an environment ran nested (accel nested:
+# hv inside the nested-KVM VM, nested/kvm-run).  The report puts it
+# next to those figures; check.sh looks for it.
+bench_accel_note() {
+    case $1 in
+    nested) echo "ran in a nested-KVM VM under QEMU TCG (emulated AMD SVM), as this machine has no usable /dev/kvm: exit counts are exact and comparable with a KVM host; times are not comparable with a KVM host (every guest instruction and exit is emulated by TCG)" ;;
     esac
 }
 

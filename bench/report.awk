@@ -2,8 +2,8 @@
 # records of bench/report.sh (see there): meta.tsv, results.tsv and
 # boot.tsv, in that order, tab-separated.  Plain POSIX awk (mawk).
 #
-#   awk -F '\t' -v what=json|md|tcg|ratio -v date=... -f report.awk \
-#       meta.tsv results.tsv boot.tsv
+#   awk -F '\t' -v what=json|md|tcg|ratio -v date=... [-v probe=...] \
+#       -f report.awk meta.tsv results.tsv boot.tsv
 #
 # json   results.json: the matrix, every cell, every op result with its
 #        ratio to the never-paravirtualized build, the boot comparison
@@ -14,16 +14,27 @@
 #
 # Figures are strings as the guest printed them ("4.00"), so nothing is
 # rounded twice; "-" means none.
+#
+# Where a KVM environment ran (a cell's accel: kvm or nested) labels it:
+# an environment whose cells ran nested is "hv (nested)" in every table
+# and in the chart, with the meaning of its figures (meta's accel note)
+# next to them.  On a KVM host the labels are the plain names.
 
 FNR == 1 { file++ }
 
-file == 1 && $1 == "env"  { envs[++nenv] = $2; envdesc[$2] = $3 }
+file == 1 && $1 == "env"  { envs[++nenv] = $2; envdesc[$2] = $3; envdesc_nested[$2] = $4 }
 file == 1 && $1 == "path" { paths[++npath] = $2; pathdesc[$2] = $3 }
 file == 1 && $1 == "op"   { ops[++nop] = $2; unit[$2] = $3; sites[$2] = $4 }
+file == 1 && $1 == "accel" { accelnote[$2] = $3 }
 
 file == 2 && $1 == "cell" {
 	k = $2 SUBSEP $3
-	cst[k] = $4; creason[k] = $5; clog[k] = $6; csecs[k] = $7
+	cst[k] = $4; creason[k] = $5; clog[k] = $6; csecs[k] = $7; caccel[k] = $8
+	# the environment's accel: that of its cells that ran
+	if ($4 == "ok" && $8 != "" && $8 != "-") {
+		if (!($2 in eaccel)) eaccel[$2] = $8
+		else if (eaccel[$2] != $8) eaccel[$2] = "mixed"
+	}
 }
 file == 2 && $1 == "hdr" {
 	k = $2 SUBSEP $3
@@ -45,6 +56,9 @@ file == 3 && $6 != "gap" && NF >= 6 {
 }
 
 END {
+	for (i = 1; i <= nenv; i++)
+		if (eaccel[envs[i]] == "nested" && envdesc_nested[envs[i]] != "")
+			envdesc[envs[i]] = envdesc_nested[envs[i]]
 	if (what == "json") json()
 	else if (what == "md") md()
 	else if (what == "tcg") chart_tcg()
@@ -89,6 +103,34 @@ function sitekind(e, p, o,    n, i, list, out, s, seen) {
 }
 
 function exact(e) { return e == "tcg" }
+
+# An environment as tables and the chart name it: "hv (nested)" where
+# its cells ran nested, else its name.
+function envlabel(e) {
+	if (eaccel[e] == "nested") return e " (nested)"
+	if (eaccel[e] == "mixed") return e " (kvm and nested)"
+	return e
+}
+
+# The sentence that goes next to the figures of a nested environment,
+# with what one exit cost there (hcall_nop: lowest and highest median
+# over the paths), or "".
+function accelline(e,    j, k, s, c, lo, hi) {
+	if (eaccel[e] != "nested" && eaccel[e] != "mixed") return ""
+	s = "**" envlabel(e) "** " accelnote["nested"] "."
+	lo = ""; hi = ""
+	for (j = 1; j <= npath; j++) {
+		k = e SUBSEP paths[j] SUBSEP "hcall_nop"
+		if (ost[k] != "ok" || oxmed[k] + 0 <= 0) continue
+		c = omed[k] / oxmed[k]
+		if (lo == "" || c < lo) lo = c
+		if (hi == "" || c > hi) hi = c
+	}
+	if (lo != "")
+		s = s "  Here one exit (hcall_nop, median per path) took " fig(lo) \
+			(hi > lo ? "–" fig(hi) : "") " TSC ticks."
+	return s
+}
 
 # A figure for a table: as printed when exact or small, rounded when big.
 function fig(v) {
@@ -138,9 +180,14 @@ function json(    i, j, o, e, p, k, c, sep, vm, wl) {
 	print "  \"schema\": \"pvbench/1\","
 	print "  \"generated\": " jstr(date) ","
 	print "  \"units\": \"TSC ticks per unit (under tcg, with -icount shift=0, one tick is one guest instruction); exits: hv exits per unit\","
+	print "  \"kvm_probe\": " jstr(probe) ","
 	print "  \"environments\": ["
-	for (i = 1; i <= nenv; i++)
-		printf "    {\"name\": %s, \"description\": %s}%s\n", jstr(envs[i]), jstr(envdesc[envs[i]]), i < nenv ? "," : ""
+	for (i = 1; i <= nenv; i++) {
+		e = envs[i]
+		printf "    {\"name\": %s, \"description\": %s, \"accel\": %s, \"label\": %s, \"note\": %s}%s\n",
+			jstr(e), jstr(envdesc[e]), jstr(eaccel[e]), jstr(envlabel(e)),
+			jstr(eaccel[e] == "nested" || eaccel[e] == "mixed" ? accelnote["nested"] : ""), i < nenv ? "," : ""
+	}
 	print "  ],"
 	print "  \"paths\": ["
 	for (i = 1; i <= npath; i++)
@@ -154,9 +201,9 @@ function json(    i, j, o, e, p, k, c, sep, vm, wl) {
 	sep = ""
 	for (i = 1; i <= nenv; i++) for (j = 1; j <= npath; j++) {
 		e = envs[i]; p = paths[j]; c = e SUBSEP p
-		printf "%s    {\"env\": %s, \"path\": %s, \"status\": %s, \"reason\": %s, \"log\": %s, \"seconds\": %s", sep,
+		printf "%s    {\"env\": %s, \"path\": %s, \"status\": %s, \"reason\": %s, \"log\": %s, \"seconds\": %s, \"accel\": %s", sep,
 			jstr(e), jstr(p), jstr(c in cst ? cst[c] : "missing"),
-			jstr(c in cst ? creason[c] : "no record of this cell"), jstr(clog[c]), jnum(csecs[c])
+			jstr(c in cst ? creason[c] : "no record of this cell"), jstr(clog[c]), jnum(csecs[c]), jstr(caccel[c])
 		if (c in hdr)
 			printf ", \"guest\": {\"env\": %s, \"build\": %s, \"mode\": %s, \"backend\": %s, \"scale\": %s, \"batches\": %s, \"tsc_khz\": %s}",
 				jstr(genv[c]), jstr(gbuild[c]), jstr(gmode[c]), jstr(gbackend[c]), jstr(gscale[c]), jnum(gbatches[c]), jnum(gkhz[c])
@@ -197,7 +244,7 @@ function json(    i, j, o, e, p, k, c, sep, vm, wl) {
 
 # ---- report.md ----
 
-function md() {
+function md(    i) {
 	print "# Benchmark report"
 	print ""
 	print "Generated " date " by `make bench` (bench/run.sh).  How to read it: bench/README.md."
@@ -205,6 +252,8 @@ function md() {
 	print "instruction and every figure is exact.  Simple ops are net of their loop; `(×r)` is the"
 	print "ratio to the never-paravirtualized build (medians); noisy figures show `median [min–max]`."
 	print ""
+	for (i = 1; i <= nenv; i++)
+		if (accelline(envs[i]) != "") { print accelline(envs[i]); print "" }
 	md_matrix()
 	md_targets()
 	md_envs()
@@ -219,7 +268,7 @@ function md_matrix(    i, j, c, s, line) {
 	print "## Matrix"
 	print ""
 	line = "| path |"; s = "| --- |"
-	for (i = 1; i <= nenv; i++) { line = line " " envs[i] " |"; s = s " --- |" }
+	for (i = 1; i <= nenv; i++) { line = line " " envlabel(envs[i]) " |"; s = s " --- |" }
 	print line; print s
 	for (j = 1; j <= npath; j++) {
 		line = "| " paths[j] " |"
@@ -233,7 +282,7 @@ function md_matrix(    i, j, c, s, line) {
 		print line
 	}
 	print ""
-	for (i = 1; i <= nenv; i++) print "- **" envs[i] "**: " envdesc[envs[i]]
+	for (i = 1; i <= nenv; i++) print "- **" envlabel(envs[i]) "**: " envdesc[envs[i]]
 	for (j = 1; j <= npath; j++) print "- **" paths[j] "**: " pathdesc[paths[j]]
 	print ""
 }
@@ -284,8 +333,9 @@ function md_envs(    i, j, o, e, line, s) {
 	print ""
 	for (i = 1; i <= nenv; i++) {
 		e = envs[i]
-		print "### " e ": " envdesc[e]
+		print "### " envlabel(e) ": " envdesc[e]
 		print ""
+		if (accelline(e) != "") { print accelline(e); print "" }
 		line = "| op | unit |"; s = "| --- | --- |"
 		for (j = 1; j <= npath; j++) { line = line " " paths[j] " |"; s = s " ---: |" }
 		print line; print s
@@ -303,7 +353,7 @@ function md_ratios(    i, j, o, line, s, r, any) {
 	print ""
 	line = "| op |"; s = "| --- |"
 	for (i = 1; i <= nenv; i++) for (j = 2; j <= npath; j++) {
-		line = line " " envs[i] "/" paths[j] " |"; s = s " ---: |"
+		line = line " " envlabel(envs[i]) "/" paths[j] " |"; s = s " ---: |"
 	}
 	print line; print s
 	for (o = 1; o <= nop; o++) {
@@ -330,7 +380,7 @@ function md_macro(    i, j, m, e, line, s, list, nm) {
 	print line; print s
 	for (m = 1; m <= nm; m++) for (i = 1; i <= nenv; i++) {
 		e = envs[i]
-		line = "| " list[m] " | " e " |"
+		line = "| " list[m] " | " envlabel(e) " |"
 		for (j = 1; j <= npath; j++) line = line " " mdval(e, paths[j], list[m]) " |"
 		print line
 	}
@@ -338,9 +388,10 @@ function md_macro(    i, j, m, e, line, s, list, nm) {
 }
 
 function md_exits(    j, o, k, line, s, c) {
-	print "## hv: exits per unit (exact)"
+	print "## " envlabel("hv") ": exits per unit (exact)"
 	print ""
 	print "From hv's stats port, read in the guest around each batch (median over batches)."
+	if (accelline("hv") != "") { print ""; print accelline("hv") }
 	print ""
 	line = "| op |"; s = "| --- |"
 	for (j = 1; j <= npath; j++) { line = line " " paths[j] " |"; s = s " ---: |" }
@@ -425,7 +476,7 @@ function chart_tcg(    o, j, line, k, v) {
 function chart_ratio(    o, i, j, line, r, use, n) {
 	line = "op"; n = 0
 	for (i = 1; i <= nenv; i++) for (j = 2; j <= npath; j++)
-		if (cst[envs[i] SUBSEP paths[j]] == "ok") { use[++n] = envs[i] SUBSEP paths[j]; line = line "\t" envs[i] "/" paths[j] }
+		if (cst[envs[i] SUBSEP paths[j]] == "ok") { use[++n] = envs[i] SUBSEP paths[j]; line = line "\t" envlabel(envs[i]) "/" paths[j] }
 	if (!n) line = line "\tnone"
 	print line
 	for (o = 1; o <= nop; o++) {

@@ -5,9 +5,10 @@
 #   bench/report.sh DIR
 #
 # DIR holds what bench/run.sh wrote: cells.tsv, raw/*.log (each cell's
-# console), boot.tsv.  First every log is reduced to tab-separated
-# records in DIR/results.tsv:
-#   cell  env path status reason log seconds
+# console), boot.tsv, probe.txt (the KVM probe's answer; optional).
+# First every log is reduced to tab-separated records in
+# DIR/results.tsv:
+#   cell  env path status reason log seconds accel
 #   hdr   env path guest_env build mode backend scale batches tsc_khz
 #   op    env path op status reason unit n batches min median max
 #         exits_min exits_median
@@ -31,8 +32,11 @@ die() {
 # The matrix and the ops, as records for report.awk.
 write_meta() {
     local e p name unit
-    for e in $BENCH_ENVS; do printf 'env\t%s\t%s\n' "$e" "$(bench_env_desc "$e")"; done
+    for e in $BENCH_ENVS; do
+        printf 'env\t%s\t%s\t%s\n' "$e" "$(bench_env_desc "$e")" "$(bench_env_desc_nested "$e")"
+    done
     for p in $BENCH_PATHS; do printf 'path\t%s\t%s\n' "$p" "$(bench_path_desc "$p")"; done
+    printf 'accel\tnested\t%s\n' "$(bench_accel_note nested)"
     bench_op_units | while read -r name unit; do
         printf 'op\t%s\t%s\t%s\n' "$name" "$unit" "$(bench_op_sites "$name")"
     done
@@ -87,10 +91,12 @@ parse_log() {
 }
 
 # results.tsv: the cells as they were run, each ok cell's log parsed.
+# A cells.tsv from before the accel column reads as accel "-".
 write_results() {
-    local env path status reason log secs
-    while IFS=$TAB read -r env path status reason log secs; do
-        printf 'cell\t%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$status" "$reason" "$log" "$secs"
+    local env path status reason log secs accel
+    while IFS=$TAB read -r env path status reason log secs accel; do
+        printf 'cell\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$status" "$reason" "$log" \
+            "$secs" "${accel:--}"
         if [ "$status" = ok ]; then
             [ -r "$DIR/$log" ] || die "cell $env/$path: log $DIR/$log is missing"
             parse_log "$env" "$path" "$DIR/$log"
@@ -98,8 +104,13 @@ write_results() {
     done < "$DIR/cells.tsv"
 }
 
-# chart.svg from the chart data report.awk wrote.
+# chart.svg from the chart data report.awk wrote.  A nested
+# environment's columns are labelled "hv (nested)/PATH" there; the title
+# says what that means.
 write_chart() {
+    local nested=
+    head -n 1 "$DIR/chart-ratio.dat" | grep -q ' (nested)/' &&
+        nested="\\n(nested: run in a nested-KVM VM under QEMU TCG; its times are not comparable with a KVM host, its exit counts are: see report.md)"
     command -v gnuplot > /dev/null || die "gnuplot not found (Debian package gnuplot-nox)"
     gnuplot > "$DIR/gnuplot.log" 2>&1 <<EOF || die "gnuplot failed: $(tail -n 3 "$DIR/gnuplot.log")"
 set terminal svg size 1400,1000 dynamic enhanced font 'sans,10' background rgb 'white'
@@ -118,7 +129,7 @@ set multiplot layout 2,1
 set title 'QEMU TCG -icount shift=0: guest instructions per unit (exact; log scale)'
 set ylabel 'instructions per unit'
 plot for [c=2:4] '$DIR/chart-tcg.dat' using c:xtic(1) title columnheader(c)
-set title 'Ratio to the never-paravirtualized build (medians; log scale; 1 = same cost)'
+set title "Ratio to the never-paravirtualized build (medians; log scale; 1 = same cost)$nested"
 set ylabel 'ratio to nopv'
 plot for [c=2:$(( $(head -n 1 "$DIR/chart-ratio.dat" | awk -F '\t' '{ print NF }') ))] '$DIR/chart-ratio.dat' using c:xtic(1) title columnheader(c)
 unset multiplot
@@ -132,9 +143,10 @@ main() {
     [ -r "$DIR/boot.tsv" ] || : > "$DIR/boot.tsv"
     write_meta > "$DIR/meta.tsv"
     write_results > "$DIR/results.tsv" || exit 1
-    local what
+    local what probe=
+    [ ! -r "$DIR/probe.txt" ] || probe=$(head -n 1 "$DIR/probe.txt")
     for what in json md tcg ratio; do
-        awk -F '\t' -v what="$what" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        awk -F '\t' -v what="$what" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v probe="$probe" \
             -f "$TOP/bench/report.awk" "$DIR/meta.tsv" "$DIR/results.tsv" "$DIR/boot.tsv" \
             > "$DIR/out.$what" || die "report.awk ($what) failed"
     done

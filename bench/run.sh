@@ -15,8 +15,22 @@
 # with its reason.  Then hv and QEMU KVM each boot the kernel's
 # self-tests (`test`) and a plain boot (the hello demo) N times under
 # build/bench/runstat, for wall time and peak RSS.  Progress goes to
-# standard output as it happens.  Writes, under DIR:
-#   cells.tsv      env, path, status (ok|gap|fail), reason, log, seconds
+# standard output as it happens.
+#
+# Where the KVM is comes from the one KVM probe, nested/kvm-run --probe:
+# kvm (/dev/kvm works): as it always was.  nested (no /dev/kvm): the hv
+# cells run in one nested-KVM VM under QEMU TCG, booted at the start and
+# stopped at the end (hv goes there by itself); their exit counts are
+# exact, their times are not comparable with a KVM host.  QEMU KVM and
+# the boot comparison are gaps there (a QEMU KVM boot takes about 20 s
+# in the nested VM).  off (HV_ACCEL=kvm without /dev/kvm): hv, QEMU KVM
+# and the boot comparison are gaps with the probe's reason.
+#
+# Writes, under DIR:
+#   probe.txt      the probe's answer ("nested: /dev/kvm does not exist")
+#   cells.tsv      env, path, status (ok|gap|fail), reason, log, seconds,
+#                  accel (where a KVM cell ran: kvm or nested; - for tcg
+#                  and gaps)
 #   raw/ENV-PATH.log  each cell's console (filler lines dropped)
 #   boot.tsv       vmm, workload, run, wall_ms, maxrss_kb, status, reason
 #   results.json, report.md, chart.svg  (bench/report.sh)
@@ -31,13 +45,14 @@ BOOT=$TOP/tests/boot/boot-qemu.sh
 HV=${BENCH_HV:-$TOP/build/hv/hv}
 QEMU=${QEMU:-qemu-system-x86_64}
 RUNSTAT=$TOP/build/bench/runstat
-KVM_DEV=${BENCH_KVM_DEV:-/dev/kvm}
+KVM_RUN=$TOP/nested/kvm-run
 
 OUT=$TOP/build/bench
 SELECTED=$BENCH_ENVS
 BOOT_RUNS=5
 DO_BOOT=1
 FAILED=0
+ACCEL= ACCEL_WHY= NESTED_VM=
 
 die_usage() {
     echo "bench/run.sh: $*" >&2
@@ -63,9 +78,54 @@ parse_args() {
     case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 }
 
-# True when the KVM device is there and opens read-write.
-kvm_usable() {
-    [ -c "$KVM_DEV" ] && ( exec 9<> "$KVM_DEV" ) 2> /dev/null
+# Asks the one KVM probe where a KVM is: ACCEL (kvm, nested or off)
+# and ACCEL_WHY.  A probe that cannot answer counts as off.
+probe_accel() {
+    local probe
+    probe=$("$KVM_RUN" --probe 2>&1)
+    ACCEL=${probe%%:*}
+    ACCEL_WHY=${probe#*: }
+    case $ACCEL in
+    kvm|nested|off) ;;
+    *) ACCEL=off ACCEL_WHY="nested/kvm-run --probe gave no answer: $(head -n 1 <<< "$probe")" ;;
+    esac
+    echo "$ACCEL: $ACCEL_WHY" > "$OUT/probe.txt"
+}
+
+# Why QEMU KVM cannot run here (ACCEL nested or off).
+qemu_kvm_gap() {
+    if [ "$ACCEL" = nested ]; then
+        echo "QEMU KVM needs /dev/kvm on this machine ($ACCEL_WHY); in the nested VM one QEMU KVM boot takes about 20 s, so bench runs only hv there"
+    else
+        echo "no KVM: $ACCEL_WHY"
+    fi
+}
+
+# Boots the run's one nested-KVM VM in the background when the hv cells
+# will run nested, as tests/run-suites.sh does; every hv run goes to it
+# (KVM_RUN_VM) instead of booting a VM of its own.  Stopped at exit.
+start_nested_vm() {
+    local vm=$TOP/build/nested/run/bench-$$
+    [ -z "${KVM_RUN_VM:-}" ] || return 0        # the caller keeps one up
+    [ "$ACCEL" = nested ] && [[ " $SELECTED " == *" hv "* ]] || return 0
+    rm -rf "$vm"
+    if "$KVM_RUN" --vm-start "$vm" --owner $$ 2> "$OUT/nested-vm.log"; then
+        export KVM_RUN_VM=$vm
+        NESTED_VM=$vm
+        trap 'stop_nested_vm' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    else
+        echo "bench: the nested-KVM VM did not start: $(tail -n 1 "$OUT/nested-vm.log");" \
+             "each hv run boots one of its own" >&2
+    fi
+}
+
+stop_nested_vm() {
+    [ -n "$NESTED_VM" ] || return 0
+    "$KVM_RUN" --vm-stop "$NESTED_VM" > /dev/null 2>&1
+    rm -rf "$NESTED_VM"
+    NESTED_VM=
 }
 
 # Prints why env/path cannot run here, or nothing when it can.
@@ -80,7 +140,8 @@ cell_gap() {
             { echo "build/backends/$path.rom is not built (backend not in the tree yet)"; return; } ;;
     esac
     case $env in
-    kvm|hv) kvm_usable || { echo "$KVM_DEV missing or unusable"; return; } ;;
+    kvm) [ "$ACCEL" = kvm ] || { qemu_kvm_gap; return; } ;;
+    hv) [ "$ACCEL" != off ] || { echo "no KVM for hv: $ACCEL_WHY"; return; } ;;
     esac
     if [ "$env" = hv ]; then
         [ -x "$HV" ] || { echo "${HV#"$TOP"/} is not built"; return; }
@@ -138,15 +199,27 @@ judge_cell() {
     esac
 }
 
+# Where cell env/path ran: hv says it on stderr ("hv: accel nested:
+# ..."), else the probe's answer; QEMU KVM on this machine's KVM.
+cell_accel() {
+    local env=$1 name=$2 accel
+    case $env in
+    tcg) echo - ;;
+    kvm) echo kvm ;;
+    hv) accel=$(sed -n 's/^hv: accel \(kvm\|nested\):.*/\1/p' "$TOP/build/boot/$name.vmm.log" 2> /dev/null | head -n 1)
+        echo "${accel:-$ACCEL}" ;;
+    esac
+}
+
 # Runs one cell (or records its gap) and appends it to cells.tsv.
 run_cell() {
-    local env=$1 path=$2 idx=$3 total=$4 gap t0 secs name=bench-$1-$2
+    local env=$1 path=$2 idx=$3 total=$4 gap t0 secs accel name=bench-$1-$2
     local log=raw/$env-$path.log
     printf '[%2d/%d] %-3s %-10s ' "$idx" "$total" "$env" "$path"
     gap=$(cell_gap "$env" "$path")
     if [ -n "$gap" ]; then
         echo "gap: $gap"
-        printf '%s\t%s\tgap\t%s\t-\t-\n' "$env" "$path" "$gap" >> "$OUT/cells.tsv"
+        printf '%s\t%s\tgap\t%s\t-\t-\t-\n' "$env" "$path" "$gap" >> "$OUT/cells.tsv"
         return
     fi
     cell_args "$env" "$path"
@@ -156,8 +229,11 @@ run_cell() {
     grep -v '^# bench console filler' "$TOP/build/boot/$name.serial" > "$OUT/$log" 2> /dev/null
     judge_cell "$OUT/raw/$env-$path.ktap" "$path" "$OUT/$log" "$name"
     [ "$VERDICT" = fail ] && FAILED=1
-    echo "$VERDICT${WHY:+: $WHY} (${secs} s)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$VERDICT" "${WHY:--}" "$log" "$secs" >> "$OUT/cells.tsv"
+    accel=$(cell_accel "$env" "$name")
+    [ "$VERDICT" != gap ] || accel=-
+    echo "$VERDICT${WHY:+: $WHY} (${secs} s$([ "$accel" != nested ] || echo ", nested"))"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$env" "$path" "$VERDICT" "${WHY:--}" "$log" "$secs" \
+        "$accel" >> "$OUT/cells.tsv"
 }
 
 # The command that boots workload (test|demo) under vmm (hv|qemu-kvm).
@@ -179,7 +255,12 @@ boot_gap() {
     [ "$DO_BOOT" -eq 1 ] || { echo "skipped (--no-boot)"; return; }
     [[ " $SELECTED " == *" hv "* && " $SELECTED " == *" kvm "* ]] ||
         { echo "needs both hv and kvm environments (--envs $SELECTED)"; return; }
-    kvm_usable || { echo "$KVM_DEV missing or unusable"; return; }
+    case $ACCEL in
+    nested) echo "QEMU KVM cannot run here ($ACCEL_WHY; in the nested VM one QEMU KVM boot" \
+                 "takes about 20 s), and hv's wall time and memory inside the nested VM" \
+                 "would not compare with it"; return ;;
+    off) echo "no KVM: $ACCEL_WHY"; return ;;
+    esac
     [ -x "$HV" ] || { echo "${HV#"$TOP"/} is not built"; return; }
     [ -x "$RUNSTAT" ] || { echo "${RUNSTAT#"$TOP"/} is not built"; return; }
 }
@@ -217,9 +298,17 @@ main() {
     local env path idx=0 total
     parse_args "$@"
     mkdir -p "$OUT/raw" "$OUT/boot" "$TOP/build/boot"
-    rm -f "$OUT/cells.tsv" "$OUT/boot.tsv" "$OUT"/raw/* "$OUT"/boot/*
+    rm -f "$OUT/cells.tsv" "$OUT/boot.tsv" "$OUT/probe.txt" "$OUT"/raw/* "$OUT"/boot/*
     total=$(( $(wc -w <<< "$BENCH_ENVS") * $(wc -w <<< "$BENCH_PATHS") ))
+    probe_accel
+    start_nested_vm
     echo "bench: $total cells (environment x path), output in ${OUT#"$TOP"/}"
+    case $ACCEL in
+    kvm) echo "bench: KVM: $ACCEL_WHY" ;;
+    nested) echo "bench: no /dev/kvm ($ACCEL_WHY): hv runs in a nested-KVM VM under QEMU TCG;" \
+                 "its exit counts are exact, its times not comparable with a KVM host" ;;
+    off) echo "bench: no KVM ($ACCEL_WHY): hv and QEMU KVM are gaps" ;;
+    esac
     for env in $BENCH_ENVS; do
         for path in $BENCH_PATHS; do
             idx=$((idx + 1))

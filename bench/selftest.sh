@@ -5,8 +5,11 @@
 #
 #   bench/selftest.sh
 #
-# The canned run, bench/testdata/complete/, is a full `make bench`
-# output (cells.tsv, boot.tsv, raw/*.log).  Each case copies it to
+# The canned runs are `make bench` outputs (cells.tsv, boot.tsv,
+# probe.txt, raw/*.log): bench/testdata/complete/ from a machine with
+# /dev/kvm (hv and QEMU KVM ran there: accel kvm), bench/testdata/nested/
+# from one without (hv ran in the nested-KVM VM: accel nested, QEMU KVM
+# and the boot comparison gaps).  Each case copies one to
 # build/bench-selftest/, maybe breaks it, runs bench/report.sh and
 # bench/check.sh there, and expects check.sh to pass or to fail naming
 # what is wrong.  Needs build/kernel, build/kernel-nopv, gnuplot, QEMU.
@@ -15,6 +18,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$TOP/build/bench-selftest
 CANNED=$TOP/bench/testdata/complete
+NESTED=$TOP/bench/testdata/nested
 N=0
 FAILS=0
 
@@ -27,30 +31,90 @@ result() {
     fi
 }
 
-# A fresh copy of the canned run in $WORK/$1.
+# A fresh copy of a canned run ($2, default the complete one) in $WORK/$1.
 canned_copy() {
     rm -rf "${WORK:?}/$1"
     mkdir -p "$WORK/$1"
-    cp -r "$CANNED"/. "$WORK/$1"/
+    cp -r "${2:-$CANNED}"/. "$WORK/$1"/
 }
 
-# Generates and checks $WORK/$1; CHECK_OUT holds check.sh's output.
+# Generates and checks $WORK/$1, running command $2 (if any) on the
+# outputs in between; CHECK_OUT holds check.sh's output.
 report_and_check() {
     "$TOP/bench/report.sh" "$WORK/$1" > "$WORK/$1.report.log" 2>&1 ||
         { CHECK_OUT="report.sh failed: $(tail -n 2 "$WORK/$1.report.log")"; return 1; }
+    [ -z "${2:-}" ] || $2 "$WORK/$1"
     CHECK_OUT=$("$TOP/bench/check.sh" "$WORK/$1" 2>&1)
+}
+
+# Each grep -E pattern after $1 (a file) matches it; else WHY names one.
+all_match() {
+    local file=$1 pat
+    shift
+    WHY=
+    for pat in "$@"; do
+        grep -Eq -- "$pat" "$file" || { WHY="${file#"$WORK"/}: no match for '$pat'"; return 1; }
+    done
 }
 
 case_complete() {
     canned_copy complete
     report_and_check complete
     result $? "canned complete run passes the check" "$CHECK_OUT"
+    # on a KVM host: accel kvm, labels as they always were
+    all_match "$WORK/complete/results.json" '"name": "hv", .*"accel": "kvm", "label": "hv",' &&
+        ! grep -q '(nested)' "$WORK/complete/report.md" "$WORK/complete/chart.svg" ||
+        { WHY=${WHY:-"a KVM host's report mentions (nested)"}; false; }
+    result $? "canned KVM-host run: hv is accel kvm and labelled plainly" "$WHY"
 }
 
-# A broken copy must fail the check, naming $2 in its diagnostics.
+# The nested run passes, with "hv (nested)" and the note next to the
+# hv figures in report.md, in results.json and in the chart.
+case_nested() {
+    local d=$WORK/nested
+    canned_copy nested "$NESTED"
+    report_and_check nested
+    result $? "canned nested run passes the check" "$CHECK_OUT"
+    all_match "$d/results.json" '"name": "hv", .*"accel": "nested", "label": "hv \(nested\)", "note": "[^"]*not comparable with a KVM host' \
+              '"kvm_probe": "nested: ' '"env": "hv", "path": "patched", "status": "ok", .*"accel": "nested"' &&
+        all_match "$d/report.md" '^\| path \| tcg \| kvm \| hv \(nested\) \|$' '^### hv \(nested\): ' \
+              '^## hv \(nested\): exits per unit' '^\*\*hv \(nested\)\*\* .*times are not comparable with a KVM host' \
+              '^\| console \| 2080\.00 \| 2080\.00 \| 2080\.00 \| ' &&
+        all_match "$d/chart.svg" '>hv \(nested\)/patched<'
+    result $? "canned nested run: hv labelled 'hv (nested)' with its note in results.json, report.md, chart" "$WHY"
+}
+
+# hv ran nested but cells.tsv does not say where (a run.sh that did not
+# record it): results.json has no accel for hv, the check fails.
+case_nested_unrecorded() {
+    canned_copy nested-unrecorded "$NESTED"
+    cut -f 1-6 "$WORK/nested-unrecorded/cells.tsv" > "$WORK/nested-unrecorded/cells.new" &&
+        mv "$WORK/nested-unrecorded/cells.new" "$WORK/nested-unrecorded/cells.tsv"
+    expect_broken nested-unrecorded "hv ran but does not say where" \
+        "a nested run without its accel fails the check"
+}
+
+# report.md and the chart of a nested run without the label and note.
+unlabel() {
+    sed -i 's/hv (nested)/hv/g' "$1/report.md" "$1/chart.svg"
+    grep -vF "$(cd "$TOP" && BENCH_TOP=$TOP && . bench/matrix.sh && bench_accel_note nested)" \
+        "$1/report.md" > "$1/report.new" && mv "$1/report.new" "$1/report.md"
+}
+
+case_nested_unlabelled() {
+    canned_copy nested-unlabelled "$NESTED"
+    expect_broken nested-unlabelled "the matrix does not label hv 'hv (nested)'" \
+        "a nested run whose report.md and chart lack 'hv (nested)' fails the check" unlabel
+    grep -q "chart.svg: the hv columns are not labelled" <<< "$CHECK_OUT" &&
+        grep -q "the hv (nested) table does not say what its figures mean" <<< "$CHECK_OUT"
+    result $? "the check names the missing note and chart label too" "$CHECK_OUT"
+}
+
+# A broken copy must fail the check, naming $2 in its diagnostics; $4
+# (optional) breaks the outputs after report.sh.
 expect_broken() {
-    local name=$1 needle=$2 desc=$3
-    if report_and_check "$name"; then
+    local name=$1 needle=$2 desc=$3 hook=${4:-}
+    if report_and_check "$name" "$hook"; then
         result 1 "$desc" "check.sh passed a broken report"
     else
         grep -q -- "$needle" <<< "$CHECK_OUT"
@@ -96,8 +160,11 @@ case_real_tcg() {
 main() {
     mkdir -p "$WORK"
     echo "TAP version 13"
-    echo "1..6"
+    echo "1..12"
     case_complete
+    case_nested
+    case_nested_unrecorded
+    case_nested_unlabelled
     case_missing_op
     case_gap_without_reason
     case_missing_cell
