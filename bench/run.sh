@@ -40,6 +40,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_TOP=$TOP
+. "$TOP/nested/shared-vm.sh"
 . "$TOP/bench/matrix.sh"
 BOOT=$TOP/tests/boot/boot-qemu.sh
 HV=${BENCH_HV:-$TOP/build/hv/hv}
@@ -52,7 +53,7 @@ SELECTED=$BENCH_ENVS
 BOOT_RUNS=5
 DO_BOOT=1
 FAILED=0
-ACCEL= ACCEL_WHY= NESTED_VM=
+ACCEL= ACCEL_WHY=
 
 die_usage() {
     echo "bench/run.sh: $*" >&2
@@ -99,33 +100,6 @@ qemu_kvm_gap() {
     else
         echo "no KVM: $ACCEL_WHY"
     fi
-}
-
-# Boots the run's one nested-KVM VM in the background when the hv cells
-# will run nested, as tests/run-suites.sh does; every hv run goes to it
-# (KVM_RUN_VM) instead of booting a VM of its own.  Stopped at exit.
-start_nested_vm() {
-    local vm=$TOP/build/nested/run/bench-$$
-    [ -z "${KVM_RUN_VM:-}" ] || return 0        # the caller keeps one up
-    [ "$ACCEL" = nested ] && [[ " $SELECTED " == *" hv "* ]] || return 0
-    rm -rf "$vm"
-    if "$KVM_RUN" --vm-start "$vm" --owner $$ 2> "$OUT/nested-vm.log"; then
-        export KVM_RUN_VM=$vm
-        NESTED_VM=$vm
-        trap 'stop_nested_vm' EXIT
-        trap 'exit 130' INT
-        trap 'exit 143' TERM
-    else
-        echo "bench: the nested-KVM VM did not start: $(tail -n 1 "$OUT/nested-vm.log");" \
-             "each hv run boots one of its own" >&2
-    fi
-}
-
-stop_nested_vm() {
-    [ -n "$NESTED_VM" ] || return 0
-    "$KVM_RUN" --vm-stop "$NESTED_VM" > /dev/null 2>&1
-    rm -rf "$NESTED_VM"
-    NESTED_VM=
 }
 
 # Prints why env/path cannot run here, or nothing when it can.
@@ -301,7 +275,9 @@ main() {
     rm -f "$OUT/cells.tsv" "$OUT/boot.tsv" "$OUT/probe.txt" "$OUT"/raw/* "$OUT"/boot/*
     total=$(( $(wc -w <<< "$BENCH_ENVS") * $(wc -w <<< "$BENCH_PATHS") ))
     probe_accel
-    start_nested_vm
+    # the hv cells under nested go to one VM for the whole run
+    [ "$ACCEL" != nested ] || [[ " $SELECTED " != *" hv "* ]] ||
+        nested_vm_start bench "$OUT/nested-vm.log"
     echo "bench: $total cells (environment x path), output in ${OUT#"$TOP"/}"
     case $ACCEL in
     kvm) echo "bench: KVM: $ACCEL_WHY" ;;

@@ -38,6 +38,8 @@ LOGDIR=${RUN_SUITES_LOGDIR:-$TOP/build/test-logs}
 DEFAULT_TIMEOUT=${RUN_SUITES_TIMEOUT:-300}
 TAIL_LINES=${RUN_SUITES_TAIL:-20}
 
+. "$TOP/nested/shared-vm.sh"
+
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 TOTAL_SKIPPED=0
@@ -162,35 +164,6 @@ report_suite() {
     tail -n "$TAIL_LINES" "$log" | indent | indent
 }
 
-# Boots the run's one nested-KVM VM in the background when this machine
-# has no usable /dev/kvm; kvm-run sends every KVM run there.
-start_nested_vm() {
-    local probe vm=$TOP/build/nested/run/vm-$$
-    [ -z "${KVM_RUN_VM:-}" ] || return 0        # the caller keeps one up
-    [ "${RUN_SUITES_NESTED:-1}" != 0 ] || return 0
-    probe=$(RUN_SUITES_WHERE= "$TOP/nested/kvm-run" --probe) || return 0
-    [ "${probe%%:*}" = nested ] || return 0
-    rm -rf "$vm"
-    if "$TOP/nested/kvm-run" --vm-start "$vm" --owner $$ 2> "$LOGDIR/nested-vm.log"; then
-        export KVM_RUN_VM=$vm
-        NESTED_VM=$vm
-        trap 'stop_nested_vm' EXIT
-        trap 'exit 130' INT
-        trap 'exit 143' TERM
-    else
-        echo "run-suites: the nested-KVM VM did not start:" \
-             "$(tail -n 1 "$LOGDIR/nested-vm.log")" >&2
-    fi
-}
-
-stop_nested_vm() {
-    [ -n "${NESTED_VM:-}" ] || return 0
-    "$TOP/nested/kvm-run" --vm-stop "$NESTED_VM" > /dev/null 2>&1
-    cp "$NESTED_VM/console.log" "$LOGDIR/nested-vm.console" 2> /dev/null
-    rm -rf "$NESTED_VM"
-    NESTED_VM=
-}
-
 main() {
     [ $# -ge 1 ] || usage
     local list=$1 line name cmd ran=0
@@ -198,7 +171,8 @@ main() {
     [ -r "$list" ] || { echo "run-suites: cannot read $list" >&2; exit 2; }
     ensure_counter
     mkdir -p "$LOGDIR"
-    start_nested_vm
+    # without /dev/kvm, one nested VM for every suite's KVM runs
+    [ "${RUN_SUITES_NESTED:-1}" = 0 ] || nested_vm_start vm "$LOGDIR/nested-vm.log"
     while IFS= read -r line || [ -n "$line" ]; do
         [[ -z ${line//[[:space:]]/} || $line == \#* ]] && continue
         name=${line%%|*}
