@@ -105,6 +105,19 @@ static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_
 	return true;
 }
 
+bool vmi_init_may_hold(int64_t rc)
+{
+	switch (rc) {
+	case VMI_E_VERSION:
+	case VMI_E_ARGS:
+	case VMI_E_LAYOUT:
+	case VMI_E_NOHOST:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Layer 3: init, with interrupts off (the caller's job). */
 static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 {
@@ -123,9 +136,12 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 	memcpy(a.maps, env->maps, sizeof(a.maps));
 	vmi_init_fn fn = (vmi_init_fn)(uintptr_t)(b->rom_va + b->info.hdr.init_offset);
 	int64_t rc = fn(&a);
+	b->init_called = true;
+	b->init_rc = rc;
+	b->keep = vmi_init_may_hold(rc);
 	if (rc != 0) {
-		say(env, "vmi: ROM init failed: %s (%lld); staying native", vmi_err_str(rc),
-		    (long long)rc);
+		say(env, "vmi: ROM init failed: %s (%lld); staying native%s", vmi_err_str(rc),
+		    (long long)rc, b->keep ? "; its pages stay (the host may hold them)" : "");
 		return false;
 	}
 	b->init_ok = true;

@@ -529,6 +529,21 @@ static void test_guest_copy_matches_window(void **state)
 	assert_non_null(strstr(g_last, "its ABI header"));
 }
 
+/* The memory stays once init may have reached the host: on success and
+ * on every failure but the four reported before it. */
+static void test_guest_init_may_hold(void **state)
+{
+	(void)state;
+	assert_true(vmi_init_may_hold(VMI_OK));
+	assert_false(vmi_init_may_hold(VMI_E_VERSION));
+	assert_false(vmi_init_may_hold(VMI_E_ARGS));
+	assert_false(vmi_init_may_hold(VMI_E_LAYOUT));
+	assert_false(vmi_init_may_hold(VMI_E_NOHOST));
+	assert_true(vmi_init_may_hold(VMI_E_HOST));
+	assert_true(vmi_init_may_hold(VMI_E_FEATURES));
+	assert_true(vmi_init_may_hold(-100));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_guest_copy_matches_window),
+		cmocka_unit_test(test_guest_init_may_hold),
 	};
 	return cmocka_run_group_tests_name("vmi_validate", tests, NULL, NULL);
 }
