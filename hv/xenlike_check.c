@@ -31,9 +31,18 @@ enum xl_verdict xl_mmu_check(const struct xl_mmu_req *r, uint64_t mem,
 	return XL_REFUSE_FRAME;
 }
 
-static int xl_gmem_ok(void *ctx, uint64_t gpa, uint64_t len)
+/* The entry's host pointer, kept from the one lookup the check makes:
+ * xl_mmu_batch writes through exactly the pointer that was checked. */
+struct xl_entry_lookup {
+	const struct gmem *gm;
+	void *entry;
+};
+
+static int xl_entry_ok(void *ctx, uint64_t gpa, uint64_t len)
 {
-	return gmem_range(ctx, gpa, len) != NULL;
+	struct xl_entry_lookup *l = ctx;
+	l->entry = gmem_range(l->gm, gpa, len);
+	return l->entry != NULL;
 }
 
 /* The array's address is the guest's choice and may have any alignment,
@@ -49,8 +58,11 @@ uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
 
 	for (uint64_t i = 0; i < n; i++) {
 		struct xl_mmu_req q;
+		struct xl_entry_lookup l = { gm, NULL };
 		memcpy(&q, r + i * sizeof(q), sizeof(q));
-		enum xl_verdict v = xl_mmu_check(&q, gm->size, xl_gmem_ok, (void *)gm);
+		enum xl_verdict v = xl_mmu_check(&q, gm->size, xl_entry_ok, &l);
+		if (v == XL_APPLY && l.entry == NULL)
+			v = XL_REFUSE_ENTRY;		/* never write unchecked */
 		if (v != XL_APPLY) {
 			nrefused++;
 			memcpy(r + i * sizeof(q) + offsetof(struct xl_mmu_req, ptr),
@@ -59,8 +71,7 @@ uint64_t xl_mmu_batch(const struct gmem *gm, void *reqs, uint64_t n,
 				refused(ctx, &q, v);
 			continue;
 		}
-		__atomic_store_n((uint64_t *)gmem_range(gm, q.ptr & ~7ull, 8),
-				 q.val, __ATOMIC_RELAXED);
+		__atomic_store_n((uint64_t *)l.entry, q.val, __ATOMIC_RELAXED);
 	}
 	return nrefused;
 }

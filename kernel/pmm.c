@@ -106,3 +106,11 @@ uint64_t pmm_free_count(void)
 {
 	return nfree;
 }
+
+/* Is the frame at pa in the free pool (for tests: memory that must stay
+ * out of it)? */
+bool pmm_is_free(uint64_t pa)
+{
+	uint64_t f = pa / PAGE_SIZE;
+	return f < NFRAMES && (free_bits[f / 64] >> (f % 64)) & 1;
+}

@@ -98,6 +98,12 @@ const struct vmi_binding *pv_binding(void)
 	return vmi.bound ? &vmi : NULL;
 }
 
+/* The binding as far as it got, bound or not (for tests). */
+const struct vmi_binding *pv_rom_attempt(void)
+{
+	return &vmi;
+}
+
 /* The ROM's answer for op as a patch decision. */
 static int rom_decide(void *ctx, unsigned op, struct pv_decision *d)
 {
@@ -210,8 +216,14 @@ static bool rom_bind(void)
 	}
 	if (vmi_guest_bind(&env, &vmi))
 		return true;
-	/* Never after a successful init: the host may hold its addresses. */
-	if (rom_pages && !vmi.init_ok) {
+	/* Never once init may have reached the host: it may hold the
+	 * addresses (hv's xenlike backend writes shared info on every exit). */
+	if (rom_pages && vmi.keep) {
+		klog("vmi: ROM copy and data area kept (%llu pages): its init reached the host\n",
+		     (unsigned long long)rom_pages);
+		return false;
+	}
+	if (rom_pages) {
 		vm_direct_writable(sealed_pa, sealed_pages, true);	/* pmm zeroes through it */
 		sealed_pages = 0;
 		vm_unmap_range(&kernel_as, ROM_VA, rom_pages);

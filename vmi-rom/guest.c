@@ -48,6 +48,21 @@ static bool scan(const struct vmi_guest_env *env, struct vmi_scan_hit *found)
 	return any;
 }
 
+/* Why the validated copy is not the ROM the window showed, or NULL.  The
+ * mapping was sized from the window's header and init is set up from
+ * the copy's (SPEC.md 7.1: the same length), so the two must agree to
+ * the byte: a window that changed in between would leave the ROM a data
+ * area smaller than it declares, or an entry the scan never checked. */
+static const char *copy_differs(const struct vmi_rom_info *win,
+				const struct vmi_rom_info *copy)
+{
+	if (copy->image_len != win->image_len)
+		return "its length";
+	if (memcmp(&copy->hdr, &win->hdr, sizeof(copy->hdr)) != 0)
+		return "its ABI header";
+	return NULL;
+}
+
 /* Layer 2: copy, map, validate the copy. */
 static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_hit *h,
 			 struct vmi_binding *b)
@@ -64,6 +79,12 @@ static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_
 	enum vmi_status st = vmi_validate((const uint8_t *)(uintptr_t)va, h->info.image_len, &b->info);
 	if (st != VMI_ST_OK) {
 		say(env, "vmi: the copy fails validation (%s); staying native", vmi_status_str(st));
+		return false;
+	}
+	const char *why = copy_differs(&h->info, &b->info);
+	if (why) {
+		say(env, "vmi: the copy differs from the ROM in the window (%s: %u bytes, "
+		    "window %u); staying native", why, b->info.image_len, h->info.image_len);
 		return false;
 	}
 	if (!env->protect(env->ctx, va, rom_len)) {	/* ROM code never writes itself */
@@ -84,6 +105,19 @@ static bool copy_and_map(const struct vmi_guest_env *env, const struct vmi_scan_
 	return true;
 }
 
+bool vmi_init_may_hold(int64_t rc)
+{
+	switch (rc) {
+	case VMI_E_VERSION:
+	case VMI_E_ARGS:
+	case VMI_E_LAYOUT:
+	case VMI_E_NOHOST:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Layer 3: init, with interrupts off (the caller's job). */
 static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 {
@@ -102,9 +136,12 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 	memcpy(a.maps, env->maps, sizeof(a.maps));
 	vmi_init_fn fn = (vmi_init_fn)(uintptr_t)(b->rom_va + b->info.hdr.init_offset);
 	int64_t rc = fn(&a);
+	b->init_called = true;
+	b->init_rc = rc;
+	b->keep = vmi_init_may_hold(rc);
 	if (rc != 0) {
-		say(env, "vmi: ROM init failed: %s (%lld); staying native", vmi_err_str(rc),
-		    (long long)rc);
+		say(env, "vmi: ROM init failed: %s (%lld); staying native%s", vmi_err_str(rc),
+		    (long long)rc, b->keep ? "; its pages stay (the host may hold them)" : "");
 		return false;
 	}
 	b->init_ok = true;

@@ -36,7 +36,10 @@ struct vmi_guest_env {
 
 struct vmi_binding {
 	bool bound;
-	bool init_ok;			/* init returned 0: the memory stays */
+	bool init_ok;			/* init returned 0 */
+	bool keep;			/* the memory stays (vmi_init_may_hold) */
+	bool init_called;
+	int64_t init_rc;		/* what init returned */
 	char name[VMI_NAME_MAX + 1];
 	uint64_t found_pa;		/* where firmware put the ROM */
 	uint64_t rom_va, rom_pa;	/* the guest's copy */
@@ -44,6 +47,15 @@ struct vmi_binding {
 	struct vmi_rom_info info;
 	struct vmi_reloc answer[VMI_CALL_COUNT];
 };
+
+/*
+ * Whether the host may hold addresses of the ROM copy or data area once
+ * init has returned rc: after success, and after every failure but the
+ * four a ROM reports before it reaches its host (VERSION, ARGS, LAYOUT:
+ * its own checks; NOHOST: no host to reach).  Such memory is never
+ * freed: the host may write it on every exit.
+ */
+bool vmi_init_may_hold(int64_t rc);
 
 /*
  * Runs discovery layer by layer, logging one line per layer.  Returns

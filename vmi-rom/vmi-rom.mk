@@ -83,7 +83,8 @@ SUITE_boot-tcg-$(1)-rom := $(VMI_FALLBACK) boot-tcg-$(1)-rom \
 	--option-rom $(BUILD)/backends/$(1).rom tcg $(BUILD)/kernel test expect=native
 endef
 
-$(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c))
+$(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c vmi-rom/guest.c))
+$(BUILD)/tests/vmi_validate $(BUILD)/tests/vmi_validate-san: vmi-rom/guest.h vmi-rom/validate.h
 $(eval $(call unit_test,romtool_build,tests/unit/test_romtool_build.c vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))
 $(BUILD)/tests/romtool_build $(BUILD)/tests/romtool_build-san: vmi-rom/romtool.h vmi-rom/validate.h
 

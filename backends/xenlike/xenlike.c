@@ -16,7 +16,11 @@
 #include "xl_abi.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
+#ifdef XL_TEST_INIT_FAILS_LATE
+VMI_ROM_NAME("xenlike-latefail");	/* test only: see vmi_rom_init */
+#else
 VMI_ROM_NAME("xenlike");
+#endif
 VMI_ROM_VERSION(1);
 VMI_ROM_NOP(io_delay);		/* no device needs the delay */
 VMI_ROM_NOP(pt_alloc);		/* hv validates entries, not pages */
@@ -130,6 +134,9 @@ int64_t vmi_rom_init(const struct vmi_init_args *args)
 	if (SH.host_magic != XL_HOST_MAGIC ||
 	    *(const volatile uint8_t *)xl_hypercall_page == XL_HC_FILL)
 		return VMI_E_HOST;
+#ifdef XL_TEST_INIT_FAILS_LATE
+	return VMI_E_HOST;	/* test only: hv holds both pages already */
+#endif
 	ST.rom_pa = args->rom_pa;
 	ST.data_pa = args->data_pa;
 	ST.hc_page_pa = page_pa;

@@ -16,6 +16,7 @@ uint64_t pmm_alloc(void);			/* zeroed frame, 0 if none */
 void pmm_free(uint64_t pa);
 uint64_t pmm_alloc_contig(uint64_t n);		/* n zeroed frames in a row */
 uint64_t pmm_free_count(void);
+bool pmm_is_free(uint64_t pa);		/* in the free pool? */
 extern uint64_t pmm_top;			/* end of usable memory */
 
 /* vm.c: an address space is the physical address of its PML4. */

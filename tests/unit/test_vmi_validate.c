@@ -5,9 +5,16 @@
  *
  * Images are copied into heap buffers of exactly the length handed to the
  * validator, so the ASan build catches any read past the end.
+ *
+ * Then the guest's binding (vmi-rom/guest.c) up to the point where it
+ * would run ROM code: the window is a buffer, map() hands out heap
+ * memory, protect() refuses (so init is never called) and records that
+ * the binding got that far.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +22,7 @@
 #include <cmocka.h>
 
 #include "../../vmi-rom/validate.h"
+#include "../../vmi-rom/guest.h"
 
 #define IMG_LEN   1024u
 #define PCIR_OFF  0x20u
@@ -429,6 +437,113 @@ static void test_fuzz(void **state)
 	}
 }
 
+/* ---- vmi_guest_bind, up to the ROM's init ---- */
+
+static uint8_t *g_win;			/* the option-ROM window */
+static void *g_mem;			/* what map() handed out */
+static bool g_protected;		/* protect() was reached */
+static char g_last[200];		/* the last line logged */
+static void (*g_race)(void);		/* changes the window during map() */
+
+static uint64_t g_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa)
+{
+	(void)ctx;
+	g_mem = aligned_alloc(4096, rom_len + data_len);
+	assert_non_null(g_mem);
+	memset(g_mem, 0, rom_len + data_len);
+	*pa = 0x100000;
+	if (g_race)
+		g_race();
+	return (uint64_t)(uintptr_t)g_mem;
+}
+
+static bool g_protect(void *ctx, uint64_t va, uint64_t len)
+{
+	(void)ctx; (void)va; (void)len;
+	g_protected = true;
+	return false;				/* stop before any ROM code runs */
+}
+
+static void g_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	snprintf(g_last, sizeof(g_last), "%s", line);
+}
+
+/* Binds with the current img in the window; false (as always here:
+ * protect refuses) with the last log line in g_last. */
+static bool guest_bind(void (*race)(void))
+{
+	struct vmi_guest_env env = {
+		.window_pa = 0xC0000, .window_len = IMG_LEN,
+		.map = g_map, .protect = g_protect, .log = g_log,
+		.timer_vector = 32,
+	};
+	struct vmi_binding b;
+	g_win = malloc(IMG_LEN);
+	assert_non_null(g_win);
+	memcpy(g_win, img, IMG_LEN);
+	env.window = g_win;
+	g_mem = NULL;
+	g_protected = false;
+	g_last[0] = 0;
+	g_race = race;
+	bool ok = vmi_guest_bind(&env, &b);
+	free(g_mem);
+	free(g_win);
+	return ok;
+}
+
+/* The window's ROM, changed after the scan: a larger data area
+ * declared, the image still valid (checksum fixed). */
+static void race_data_size(void)
+{
+	put32(HDR(data_size), 3 * 4096);
+	fix_sum();
+	memcpy(g_win, img, IMG_LEN);
+}
+
+/* ... or its init entry moved to another (valid) entry point. */
+static void race_init_offset(void)
+{
+	put32(HDR(init_offset), QUERY_OFF);
+	fix_sum();
+	memcpy(g_win, img, IMG_LEN);
+}
+
+/* An unchanged window gets past the copy check (to protect()); a window
+ * that changed after the scan is refused there, with the reason. */
+static void test_guest_copy_matches_window(void **state)
+{
+	(void)state;
+	build_good();
+	assert_false(guest_bind(NULL));
+	assert_true(g_protected);
+	build_good();
+	assert_false(guest_bind(race_data_size));
+	assert_false(g_protected);
+	assert_non_null(strstr(g_last, "differs from the ROM in the window (its ABI header"));
+	build_good();
+	assert_false(guest_bind(race_init_offset));
+	assert_false(g_protected);
+	assert_non_null(strstr(g_last, "its ABI header"));
+}
+
+/* The memory stays once init may have reached the host: on success and
+ * on every failure but the four reported before it. */
+static void test_guest_init_may_hold(void **state)
+{
+	(void)state;
+	assert_true(vmi_init_may_hold(VMI_OK));
+	assert_false(vmi_init_may_hold(VMI_E_VERSION));
+	assert_false(vmi_init_may_hold(VMI_E_ARGS));
+	assert_false(vmi_init_may_hold(VMI_E_LAYOUT));
+	assert_false(vmi_init_may_hold(VMI_E_NOHOST));
+	assert_true(vmi_init_may_hold(VMI_E_HOST));
+	assert_true(vmi_init_may_hold(VMI_E_FEATURES));
+	assert_true(vmi_init_may_hold(-100));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +558,8 @@ int main(void)
 		cmocka_unit_test(test_reasons_distinct),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_guest_copy_matches_window),
+		cmocka_unit_test(test_guest_init_may_hold),
 	};
 	return cmocka_run_group_tests_name("vmi_validate", tests, NULL, NULL);
 }
