@@ -190,6 +190,22 @@ static void rom_log(void *ctx, const char *line)
 	klog("%s\n", line);
 }
 
+/* CLOCK_FREQ is constant (SPEC.md section 11), so it is asked once, after
+ * query and before any site is patched: 0 ("unknown") makes it NATIVE, and
+ * time_init calibrates the TSC instead of running with a 0 Hz clock. */
+static bool rom_time_answers(void)
+{
+	struct vmi_reloc *freq = &vmi.answer[VMI_CALL_CLOCK_FREQ];
+	if (freq->type == VMI_RELOC_CALL) {
+		uint64_t (*rom_freq)(void) = (uint64_t (*)(void))(uintptr_t)(vmi.rom_va + freq->target);
+		if (rom_freq() == 0) {
+			klog("vmi: CLOCK_FREQ answered 0 (unknown): calibrating natively\n");
+			*freq = (struct vmi_reloc){ .type = VMI_RELOC_NATIVE };
+		}
+	}
+	return true;
+}
+
 /* Looks for a hypervisor ROM; true when one is bound. */
 static bool rom_bind(void)
 {
@@ -208,7 +224,7 @@ static bool rom_bind(void)
 		klog("vmi: rom=off: not looking for a hypervisor ROM\n");
 		return false;
 	}
-	if (vmi_guest_bind(&env, &vmi))
+	if (vmi_guest_bind(&env, &vmi) && rom_time_answers())
 		return true;
 	/* Never after a successful init: the host may hold its addresses. */
 	if (rom_pages && !vmi.init_ok) {
