@@ -190,12 +190,22 @@ static void rom_log(void *ctx, const char *line)
 	klog("%s\n", line);
 }
 
-/* CLOCK_FREQ is constant (SPEC.md section 11), so it is asked once, after
- * query and before any site is patched: 0 ("unknown") makes it NATIVE, and
- * time_init calibrates the TSC instead of running with a 0 Hz clock. */
+/* The time answers the guest acts on (SPEC.md section 11), checked after
+ * query and before any site is patched.  CLOCK_READ and SET_ALARM must come
+ * from the same side, or the ROM could not read the alarm's deadline: a
+ * ROM that splits them is abandoned like one bad answer (all native; its
+ * memory stays, init succeeded).  CLOCK_FREQ is constant, so it is asked
+ * once here: 0 ("unknown") makes it NATIVE, and time_init calibrates. */
 static bool rom_time_answers(void)
 {
 	struct vmi_reloc *freq = &vmi.answer[VMI_CALL_CLOCK_FREQ];
+	if (!vmi_time_answers_agree(&vmi.answer[VMI_CALL_CLOCK_READ],
+				    &vmi.answer[VMI_CALL_SET_ALARM])) {
+		klog("vmi: ROM abandoned: CLOCK_READ and SET_ALARM answered by "
+		     "different sides (SPEC.md 11); all native\n");
+		vmi.bound = false;
+		return false;
+	}
 	if (freq->type == VMI_RELOC_CALL) {
 		uint64_t (*rom_freq)(void) = (uint64_t (*)(void))(uintptr_t)(vmi.rom_va + freq->target);
 		if (rom_freq() == 0) {

@@ -123,6 +123,13 @@ static int check_calls(const char *path, const uint8_t *b,
 		         vmi_call_desc(c)->name, vmi_status_str(st));
 		n += violation(path, line);
 	}
+	struct vmi_reloc rd, al;
+	if (info->calls_known > VMI_CALL_SET_ALARM &&
+	    vmi_table_reloc(b, info, VMI_CALL_CLOCK_READ, &rd) == VMI_ST_OK &&
+	    vmi_table_reloc(b, info, VMI_CALL_SET_ALARM, &al) == VMI_ST_OK &&
+	    !vmi_time_answers_agree(&rd, &al))
+		n += violation(path, "clock_read and set_alarm answered by different "
+		               "sides (one NATIVE): the ROM cannot read the deadline");
 	return n;
 }
 

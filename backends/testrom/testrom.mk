@@ -14,3 +14,10 @@ SUITES += boot-tcg-testrom-clock0
 SUITE_boot-tcg-testrom-clock0 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-clock0 \
 	--option-rom $(BUILD)/backends/testrom-clock0.rom tcg $(BUILD)/kernel test expect=testrom
 
+# CLOCK_READ NATIVE but SET_ALARM answered CALL at run time: refused.
+$(eval $(call vmi_rom,testrom-split,$(TESTROM_SRC) backends/testrom/testrom_split.c))
+SUITES += boot-tcg-testrom-split
+SUITE_boot-tcg-testrom-split := tests/boot/rom-fallback.sh \
+	--reason vmi:.ROM.abandoned:.CLOCK_READ.and.SET_ALARM \
+	boot-tcg-testrom-split --option-rom $(BUILD)/backends/testrom-split.rom \
+	tcg $(BUILD)/kernel test expect=native

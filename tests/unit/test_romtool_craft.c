@@ -74,6 +74,29 @@ static int first_call(void)
 	return -1;
 }
 
+/* SET_ALARM flipped between NATIVE and CALL (to call's target), so that
+ * it and CLOCK_READ are answered by different sides. */
+static void craft_time_split(int call)
+{
+	uint32_t e = info.hdr.calls_offset + VMI_CALL_SET_ALARM * 8;
+	struct vmi_reloc r;
+
+	fresh();
+	if (img[e] != VMI_RELOC_NATIVE) {
+		memset(img + e, 0, 8);
+	} else if (call >= 0) {
+		vmi_table_reloc(good, &info, (uint32_t)call, &r);
+		img[e] = VMI_RELOC_CALL;
+		img[e + 2] = (uint8_t)VMI_CLOB_SYSV;
+		img[e + 3] = (uint8_t)(VMI_CLOB_SYSV >> 8);
+		put32(e + 4, r.target);
+	} else {
+		return;
+	}
+	fix_sum();
+	emit("time-split", len, "clock_read and set_alarm answered by different sides");
+}
+
 static void craft_calls(void)
 {
 	int c = first_call();
@@ -93,6 +116,7 @@ static void craft_calls(void)
 	img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8] = VMI_RELOC_NOP;
 	fix_sum();
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
+	craft_time_split(c);
 }
 
 static void craft(void)
