@@ -21,3 +21,9 @@ SUITE_boot-tcg-testrom-split := tests/boot/rom-fallback.sh \
 	--reason vmi:.ROM.abandoned:.CLOCK_READ.and.SET_ALARM \
 	boot-tcg-testrom-split --option-rom $(BUILD)/backends/testrom-split.rom \
 	tcg $(BUILD)/kernel test expect=native
+
+# No name string (SPEC.md 5.3 allows it): expect=unnamed must match it.
+$(eval $(call vmi_rom,testrom-noname,$(TESTROM_SRC),-DTESTROM_NO_NAME))
+SUITES += boot-tcg-testrom-noname
+SUITE_boot-tcg-testrom-noname := tests/boot/boot-qemu.sh --name boot-tcg-testrom-noname \
+	--option-rom $(BUILD)/backends/testrom-noname.rom tcg $(BUILD)/kernel test expect=unnamed
