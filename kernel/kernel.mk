@@ -120,3 +120,6 @@ $(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c v
 # (allowed by their address ranges in the map), and no SSE.
 SUITES += kernel-scan
 SUITE_kernel-scan := tests/kernel/scan-insns.sh $(BUILD)/kernel.elf $(BUILD)/obj/kernel $(BUILD)/kernel.map
+# A CPU without long mode: the stub's whole message, then status 37.
+SUITES += boot-tcg-32bit
+SUITE_boot-tcg-32bit := tests/boot/boot-32bit.sh $(BUILD)/kernel

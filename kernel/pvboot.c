@@ -196,6 +196,32 @@ static void rom_log(void *ctx, const char *line)
 	klog("%s\n", line);
 }
 
+/* The time answers the guest acts on (SPEC.md section 11), checked after
+ * query and before any site is patched.  CLOCK_READ and SET_ALARM must come
+ * from the same side, or the ROM could not read the alarm's deadline: a
+ * ROM that splits them is abandoned like one bad answer (all native; its
+ * memory stays, init succeeded).  CLOCK_FREQ is constant, so it is asked
+ * once here: 0 ("unknown") makes it NATIVE, and time_init calibrates. */
+static bool rom_time_answers(void)
+{
+	struct vmi_reloc *freq = &vmi.answer[VMI_CALL_CLOCK_FREQ];
+	if (!vmi_time_answers_agree(&vmi.answer[VMI_CALL_CLOCK_READ],
+				    &vmi.answer[VMI_CALL_SET_ALARM])) {
+		klog("vmi: ROM abandoned: CLOCK_READ and SET_ALARM answered by "
+		     "different sides (SPEC.md 11); all native\n");
+		vmi.bound = false;
+		return false;
+	}
+	if (freq->type == VMI_RELOC_CALL) {
+		uint64_t (*rom_freq)(void) = (uint64_t (*)(void))(uintptr_t)(vmi.rom_va + freq->target);
+		if (rom_freq() == 0) {
+			klog("vmi: CLOCK_FREQ answered 0 (unknown): calibrating natively\n");
+			*freq = (struct vmi_reloc){ .type = VMI_RELOC_NATIVE };
+		}
+	}
+	return true;
+}
+
 /* Looks for a hypervisor ROM; true when one is bound. */
 static bool rom_bind(void)
 {
@@ -214,7 +240,7 @@ static bool rom_bind(void)
 		klog("vmi: rom=off: not looking for a hypervisor ROM\n");
 		return false;
 	}
-	if (vmi_guest_bind(&env, &vmi))
+	if (vmi_guest_bind(&env, &vmi) && rom_time_answers())
 		return true;
 	/* Never once init may have reached the host: it may hold the
 	 * addresses (hv's xenlike backend writes shared info on every exit). */

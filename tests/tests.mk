@@ -27,3 +27,7 @@ SUITE_matrix := @timeout=900 tests/matrix.sh
 
 # Fuzz targets, "make fuzz" and the corpus replay suite.
 include tests/fuzz/fuzz.mk
+
+# The entry stub's polled UART message against a 16550 model with its FIFO on.
+$(eval $(call unit_test,early_puts,tests/unit/test_early_puts.c tests/unit/early_puts_run.S))
+$(BUILD)/tests/early_puts $(BUILD)/tests/early_puts-san: kernel/boot/early_puts.h

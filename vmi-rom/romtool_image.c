@@ -77,22 +77,72 @@ static int violation(const char *path, const char *what)
 	return 1;
 }
 
+static int nonzero(const uint8_t *b, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i < to; i++)
+		if (b[i])
+			return 1;
+	return 0;
+}
+
+static uint32_t get16(const uint8_t *p)
+{
+	return (uint32_t)(p[0] | (p[1] << 8));
+}
+
+/* The fixed bytes of SPEC.md 5 and 5.1: retf and zeroes before the PCIR
+ * pointer, no $PnP header, zeroes in 0x1C-0x1F unless the PCIR is there. */
+static int check_optrom_header(const char *path, const uint8_t *b, uint32_t pcir)
+{
+	int n = 0;
+
+	if (b[3] != VMI_OPTROM_RETF)
+		n += violation(path, "16-bit init entry at offset 3 is not retf (0xCB)");
+	if (nonzero(b, 0x04, 0x07))
+		n += violation(path, "bytes 0x04-0x06 after the retf are not zero");
+	if (nonzero(b, 0x07, 0x18))
+		n += violation(path, "bytes 0x07-0x17 are not zero");
+	if (b[0x1A] || b[0x1B])
+		n += violation(path, "PnP header pointer at 0x1A is not zero");
+	if (pcir != 0x1C && nonzero(b, 0x1C, 0x20))
+		n += violation(path, "bytes 0x1C-0x1F are not zero (and hold no PCI data structure)");
+	return n;
+}
+
+/* The PCI data structure's fixed fields (SPEC.md 5.2); the validator has
+ * checked its signature, length, code type and image length. */
+static int check_pcir(const char *path, const uint8_t *b, uint32_t pcir,
+                      const struct vmi_rom_info *info)
+{
+	const uint8_t *p = b + pcir;
+	uint32_t class = (uint32_t)(p[0x0D] | (p[0x0E] << 8) | (p[0x0F] << 16));
+	int n = 0;
+
+	if (get16(p + 0x08))
+		n += violation(path, "PCI data structure device list pointer is not 0");
+	if (p[0x0C] != VMI_PCIR_REVISION)
+		n += violation(path, "PCI data structure revision is not 3");
+	if (class != VMI_PCIR_CLASS)
+		n += violation(path, "PCI data structure class code is not 00 00 FF");
+	if (p[0x15] != VMI_PCIR_LAST_IMAGE)
+		n += violation(path, "PCI data structure indicator is not 0x80 (last image only)");
+	if (get16(p + 0x16) != info->image_len / VMI_OPTROM_UNIT)
+		n += violation(path, "PCI data structure maximum runtime length differs from the image length");
+	if (get16(p + 0x0A) >= 0x1C && (get16(p + 0x18) || get16(p + 0x1A)))
+		n += violation(path, "PCI data structure config utility or DMTF CLP pointer is not 0");
+	return n;
+}
+
 /* Rules the guest does not need but a conforming ROM follows (SPEC.md,
  * "Conformance"): the real-mode entry, PCIR details, reserved fields. */
 static int check_extra(const char *path, const uint8_t *b,
                        const struct vmi_rom_info *info)
 {
-	uint32_t pcir = (uint32_t)(b[0x18] | (b[0x19] << 8));
+	uint32_t pcir = get16(b + 0x18);
 	int n = 0;
 
-	if (b[3] != VMI_OPTROM_RETF)
-		n += violation(path, "16-bit init entry at offset 3 is not retf (0xCB)");
-	if (b[0x1A] || b[0x1B])
-		n += violation(path, "PnP header pointer at 0x1A is not zero");
-	if (b[pcir + 0x0C] != VMI_PCIR_REVISION)
-		n += violation(path, "PCI data structure revision is not 3");
-	if (!(b[pcir + 0x15] & VMI_PCIR_LAST_IMAGE))
-		n += violation(path, "PCI data structure indicator lacks the last-image bit");
+	n += check_optrom_header(path, b, pcir);
+	n += check_pcir(path, b, pcir, info);
 	if (info->hdr.abi_minor == 0) {
 		int nz = info->hdr.reserved0 != 0;
 		for (int i = 0; i < 6; i++)
@@ -123,6 +173,13 @@ static int check_calls(const char *path, const uint8_t *b,
 		         vmi_call_desc(c)->name, vmi_status_str(st));
 		n += violation(path, line);
 	}
+	struct vmi_reloc rd, al;
+	if (info->calls_known > VMI_CALL_SET_ALARM &&
+	    vmi_table_reloc(b, info, VMI_CALL_CLOCK_READ, &rd) == VMI_ST_OK &&
+	    vmi_table_reloc(b, info, VMI_CALL_SET_ALARM, &al) == VMI_ST_OK &&
+	    !vmi_time_answers_agree(&rd, &al))
+		n += violation(path, "clock_read and set_alarm answered by different "
+		               "sides (one NATIVE): the ROM cannot read the deadline");
 	return n;
 }
 

@@ -422,6 +422,13 @@ enum vmi_status vmi_table_reloc(const uint8_t *img,
 	return VMI_ST_OK;
 }
 
+bool vmi_time_answers_agree(const struct vmi_reloc *clock_read,
+                            const struct vmi_reloc *set_alarm)
+{
+	return (clock_read->type == VMI_RELOC_NATIVE) ==
+	       (set_alarm->type == VMI_RELOC_NATIVE);
+}
+
 /* Layer 6: every static answer the guest knows how to use. */
 static enum vmi_status check_calls(const uint8_t *img,
                                    const struct vmi_rom_info *info)

@@ -107,6 +107,11 @@ enum vmi_status vmi_table_reloc(const uint8_t *img,
                                 const struct vmi_rom_info *info,
                                 uint32_t call, struct vmi_reloc *out);
 
+/* SPEC.md section 11: CLOCK_READ and SET_ALARM answered by the same side
+ * (both NATIVE, or neither), since an alarm's deadline is CLOCK_READ time. */
+bool vmi_time_answers_agree(const struct vmi_reloc *clock_read,
+                            const struct vmi_reloc *set_alarm);
+
 /* One scan result: an address holding 0x55AA and its verdict. */
 struct vmi_scan_hit {
 	uint64_t addr;            /* physical address (window base + offset) */

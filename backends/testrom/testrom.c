@@ -12,7 +12,9 @@
 #include "testrom.h"
 
 VMI_ROM_LICENSE("BSD-2-Clause");
+#ifndef TESTROM_NO_NAME	/* testrom-noname.rom: a ROM without a name */
 VMI_ROM_NAME("testrom");
+#endif
 VMI_ROM_VERSION(1);
 
 #define UART_BASE 0x3F8

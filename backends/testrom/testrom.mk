@@ -1,7 +1,29 @@
 # backends/testrom/testrom.mk: the test ROM, build/backends/testrom.rom --
 # NATIVE answers except CONSOLE_WRITE (UART) and CPUID, implemented in ROM
-# code, for boot tests on foreign firmware (QEMU -option-rom).
+# code, for boot tests on foreign firmware (QEMU -option-rom) -- and its
+# variant testrom-clock0.rom, which also answers CLOCK_FREQ with 0.
 include vmi-rom/vmi-rom.mk
 
 TESTROM := $(BUILD)/backends/testrom.rom
-$(eval $(call vmi_rom,testrom,backends/testrom/testrom.c backends/testrom/testrom_cpuid.S))
+TESTROM_SRC := backends/testrom/testrom.c backends/testrom/testrom_cpuid.S
+$(eval $(call vmi_rom,testrom,$(TESTROM_SRC)))
+$(eval $(call vmi_rom,testrom-clock0,$(TESTROM_SRC) backends/testrom/testrom_clock0.c))
+
+# CLOCK_FREQ 0 means "calibrate natively": pvops.clocks needs >= 1 MHz.
+SUITES += boot-tcg-testrom-clock0
+SUITE_boot-tcg-testrom-clock0 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-clock0 \
+	--option-rom $(BUILD)/backends/testrom-clock0.rom tcg $(BUILD)/kernel test expect=testrom
+
+# CLOCK_READ NATIVE but SET_ALARM answered CALL at run time: refused.
+$(eval $(call vmi_rom,testrom-split,$(TESTROM_SRC) backends/testrom/testrom_split.c))
+SUITES += boot-tcg-testrom-split
+SUITE_boot-tcg-testrom-split := tests/boot/rom-fallback.sh \
+	--reason vmi:.ROM.abandoned:.CLOCK_READ.and.SET_ALARM \
+	boot-tcg-testrom-split --option-rom $(BUILD)/backends/testrom-split.rom \
+	tcg $(BUILD)/kernel test expect=native
+
+# No name string (SPEC.md 5.3 allows it): expect=unnamed must match it.
+$(eval $(call vmi_rom,testrom-noname,$(TESTROM_SRC),-DTESTROM_NO_NAME))
+SUITES += boot-tcg-testrom-noname
+SUITE_boot-tcg-testrom-noname := tests/boot/boot-qemu.sh --name boot-tcg-testrom-noname \
+	--option-rom $(BUILD)/backends/testrom-noname.rom tcg $(BUILD)/kernel test expect=unnamed

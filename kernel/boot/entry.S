@@ -18,6 +18,9 @@
 #define ASM_FILE
 #include <multiboot/multiboot.h>
 #include "layout.h"
+#define EARLY_INB  inb %dx, %al
+#define EARLY_OUTB outb %al, %dx
+#include "early_puts.h"
 
 #define MB_FLAGS (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO | MULTIBOOT_AOUT_KLUDGE)
 
@@ -98,15 +101,11 @@ _start32:
 	ljmp	$0x08, $start64_low
 
 no_long_mode:
-	/* Say why on COM1 (polled, no init needed on QEMU or hv), then stop. */
+	/* Say why on COM1 (polled, waiting for THRE before each byte; no
+	 * init needed on QEMU or hv), then stop. */
 	movl	$no_lm_msg, %esi
-2:	lodsb
-	testb	%al, %al
-	jz	3f
-	movw	$0x3f8, %dx
-	outb	%al, %dx
-	jmp	2b
-3:	movw	$0xf4, %dx
+	EARLY_PUTS
+	movw	$0xf4, %dx
 	movl	$0x12, %eax
 	outl	%eax, %dx
 4:	hlt
@@ -128,7 +127,7 @@ boot_gdt_ptr:
 	.word	boot_gdt_end - boot_gdt - 1
 	.long	boot_gdt
 no_lm_msg:
-	.asciz	"PANIC: this CPU has no long mode; the kernel needs x86_64\n"
+	.asciz	EARLY_NO_LM_MSG
 
 	.text
 start64_high:

@@ -74,6 +74,56 @@ static int first_call(void)
 	return -1;
 }
 
+/* SET_ALARM flipped between NATIVE and CALL (to call's target), so that
+ * it and CLOCK_READ are answered by different sides. */
+static void craft_time_split(int call)
+{
+	uint32_t e = info.hdr.calls_offset + VMI_CALL_SET_ALARM * 8;
+	struct vmi_reloc r;
+
+	fresh();
+	if (img[e] != VMI_RELOC_NATIVE) {
+		memset(img + e, 0, 8);
+	} else if (call >= 0) {
+		vmi_table_reloc(good, &info, (uint32_t)call, &r);
+		img[e] = VMI_RELOC_CALL;
+		img[e + 2] = (uint8_t)VMI_CLOB_SYSV;
+		img[e + 3] = (uint8_t)(VMI_CLOB_SYSV >> 8);
+		put32(e + 4, r.target);
+	} else {
+		return;
+	}
+	fix_sum();
+	emit("time-split", len, "clock_read and set_alarm answered by different sides");
+}
+
+/* One byte of the option-ROM header or the PCIR set to v. */
+static void byte(const char *name, uint32_t off, uint8_t v, const char *expect)
+{
+	fresh();
+	img[off] = v;
+	fix_sum();
+	emit(name, len, expect);
+}
+
+/* SPEC.md 5, 5.1, 5.2: the bytes the layout table fixes. */
+static void craft_layout(void)
+{
+	uint32_t p = (uint32_t)(good[0x18] | (good[0x19] << 8));
+
+	byte("nonzero-after-retf", 0x05, 0x01, "bytes 0x04-0x06 after the retf are not zero");
+	byte("nonzero-0x07", 0x07, 0x01, "bytes 0x07-0x17 are not zero");
+	byte("nonzero-0x17", 0x17, 0x01, "bytes 0x07-0x17 are not zero");
+	if (p != 0x1C)
+		byte("nonzero-0x1C", 0x1E, 0x01, "bytes 0x1C-0x1F are not zero");
+	byte("pcir-max-runtime", p + 0x16, (uint8_t)(good[2] + 1),
+	     "maximum runtime length differs from the image length");
+	byte("pcir-device-list", p + 0x08, 0x40, "device list pointer is not 0");
+	byte("pcir-class", p + 0x0F, 0x03, "class code is not 00 00 FF");
+	byte("pcir-indicator", p + 0x15, 0x81, "indicator is not 0x80");
+	byte("pcir-clp", p + 0x1A, 0x01, "config utility or DMTF CLP pointer is not 0");
+}
+
 static void craft_calls(void)
 {
 	int c = first_call();
@@ -93,6 +143,7 @@ static void craft_calls(void)
 	img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8] = VMI_RELOC_NOP;
 	fix_sum();
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
+	craft_time_split(c);
 }
 
 static void craft(void)
@@ -120,6 +171,7 @@ static void craft(void)
 	      vmi_status_str(VMI_ST_LICENSE_MISSING));
 	fresh(); img[3] = 0x90; fix_sum();
 	emit("no-retf", len, "16-bit init entry at offset 3 is not retf");
+	craft_layout();
 	craft_calls();
 }
 
