@@ -134,8 +134,9 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 	a.timer_vector = env->timer_vector;
 	a.nr_maps = env->nr_maps;
 	memcpy(a.maps, env->maps, sizeof(a.maps));
-	vmi_init_fn fn = (vmi_init_fn)(uintptr_t)(b->rom_va + b->info.hdr.init_offset);
-	int64_t rc = fn(&a);
+	uint64_t entry = b->rom_va + b->info.hdr.init_offset;
+	int64_t rc = env->run_init ? env->run_init(env->ctx, entry, &a)
+				   : ((vmi_init_fn)(uintptr_t)entry)(&a);
 	b->init_called = true;
 	b->init_rc = rc;
 	b->keep = vmi_init_may_hold(rc);
@@ -152,14 +153,15 @@ static bool init(const struct vmi_guest_env *env, struct vmi_binding *b)
 /* Layer 4: an answer for every call, each checked against the image. */
 static bool query_all(const struct vmi_guest_env *env, struct vmi_binding *b)
 {
-	vmi_query_fn fn = (vmi_query_fn)(uintptr_t)(b->rom_va + b->info.hdr.query_offset);
+	uint64_t entry = b->rom_va + b->info.hdr.query_offset;
 	for (uint32_t c = 0; c < VMI_CALL_COUNT; c++) {
 		struct vmi_reloc *r = &b->answer[c];
 		memset(r, 0, sizeof(*r));
 		r->type = VMI_RELOC_NATIVE;
 		if (c >= b->info.calls_known)
 			continue;			/* an older minor: native */
-		int64_t rc = fn(c, r);
+		int64_t rc = env->run_query ? env->run_query(env->ctx, entry, c, r)
+					    : ((vmi_query_fn)(uintptr_t)entry)(c, r);
 		if (rc == VMI_E_NOCALL) {
 			memset(r, 0, sizeof(*r));
 			continue;

@@ -28,6 +28,14 @@ struct vmi_guest_env {
 	/* Make [va, va+len) read-only (after the copy is in place). */
 	bool (*protect)(void *ctx, uint64_t va, uint64_t len);	/* false: not mapped */
 	void (*log)(void *ctx, const char *line);
+	/*
+	 * Tests only: stand in for the ROM's init and query entries (entry
+	 * is the address in the copy that would be called), so a harness can
+	 * bind an image without running its code.  NULL, as in the kernel:
+	 * the entry is called.
+	 */
+	int64_t (*run_init)(void *ctx, uint64_t entry, const struct vmi_init_args *a);
+	int64_t (*run_query)(void *ctx, uint64_t entry, uint32_t call, struct vmi_reloc *out);
 	void *ctx;
 	uint32_t timer_vector;
 	uint32_t nr_maps;

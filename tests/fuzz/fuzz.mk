@@ -28,6 +28,10 @@ FUZZ_TARGETS += $(1)
 endef
 
 $(eval $(call fuzz_target,vmi_validate,vmi-rom/validate.c))
+# The guest binding's calls to the validator and the scan go through the
+# target's wrappers (--wrap), which record what was validated.
+FUZZ_GUEST_WRAP := -Wl,--wrap=vmi_validate -Wl,--wrap=vmi_scan_next
+$(eval $(call fuzz_target,vmi_guest,vmi-rom/guest.c vmi-rom/validate.c,$(FUZZ_GUEST_WRAP)))
 $(eval $(call fuzz_target,hv_loader,hv/mboot.c hv/rom.c))
 $(eval $(call fuzz_target,romtool,vmi-rom/romtool_image.c vmi-rom/validate.c))
 $(eval $(call fuzz_target,romtool_build,vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))

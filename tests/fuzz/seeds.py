@@ -128,3 +128,30 @@ if os.path.exists('build/kernel'):
     end = load + len(k) - (h - (struct.unpack_from('<I', k, h + 12)[0] - load))
     struct.pack_into('<II', k, h + 20, min(end, load + 2048), load + 0x40000)
     put(f'{C}/hv_loader/kernel-head', bytes(k))
+
+# ---- vmi_guest: flags (changes, init rc, protect refuses), 8-byte
+# changes { step, kind, offset, value }, then the window: the test ROM,
+# unchanged or changed at a callback between the scan and init (kind 2: a
+# header field, checksum kept; 3: a byte, checksum kept).
+def guest(flags, changes):
+    with open(f'{C}/vmi_validate/testrom.rom', 'rb') as f:
+        rom = f.read()
+    return bytes([flags | len(changes)]) + b''.join(
+        struct.pack('<BBHI', *c) for c in changes) + rom
+
+
+# Its callbacks: 0 scan (the hit), 1 log, 2 scan (the end), 3 map (the
+# copy follows), 4 validate the copy, 5 protect, 6 log, 7 init, 8 log,
+# then the queries.
+HDR_DATA_SIZE, HDR_INIT, NAME, ENDBR = 28, 32, 0x368, 0x210
+put(f'{C}/vmi_guest/testrom', guest(0, []))
+put(f'{C}/vmi_guest/init-host-refused', guest(5 << 4, []))
+put(f'{C}/vmi_guest/protect-refused', guest(0x80, []))
+put(f'{C}/vmi_guest/data-size-at-map', guest(0, [(3, 2, HDR_DATA_SIZE, 0x3000)]))
+put(f'{C}/vmi_guest/init-after-scan', guest(0, [(2, 2, HDR_INIT, 0x330)]))
+put(f'{C}/vmi_guest/endbr-at-map', guest(0, [(3, 3, ENDBR + 1, 0x90),
+                                              (5, 3, ENDBR + 1, 0x0f)]))
+put(f'{C}/vmi_guest/name-at-map', guest(0, [(3, 3, NAME, ord('T'))]))
+# query answers from the window's table: call 8's NATIVE gains clobbers
+# after init succeeded (a refusal that keeps the pages)
+put(f'{C}/vmi_guest/answer-after-init', guest(0, [(8, 3, 0xC0 + 8 * 8 + 2, 1)]))

@@ -9,7 +9,8 @@
  * Then the guest's binding (vmi-rom/guest.c) up to the point where it
  * would run ROM code: the window is a buffer, map() hands out heap
  * memory, protect() refuses (so init is never called) and records that
- * the binding got that far.
+ * the binding got that far; or protect() accepts and the env's run_init
+ * and run_query stand in for the ROM's entries.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -444,6 +445,9 @@ static void *g_mem;			/* what map() handed out */
 static bool g_protected;		/* protect() was reached */
 static char g_last[200];		/* the last line logged */
 static void (*g_race)(void);		/* changes the window during map() */
+static bool g_stand_in;			/* protect() accepts; run_* answer */
+static unsigned g_inits, g_queries;	/* run_init, run_query calls */
+static struct vmi_binding g_b;		/* the last binding */
 
 static uint64_t g_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa)
 {
@@ -461,7 +465,30 @@ static bool g_protect(void *ctx, uint64_t va, uint64_t len)
 {
 	(void)ctx; (void)va; (void)len;
 	g_protected = true;
-	return false;				/* stop before any ROM code runs */
+	return g_stand_in;			/* else stop before any ROM code runs */
+}
+
+/* Stands in for the ROM's init: checks where it would have been called. */
+static int64_t g_run_init(void *ctx, uint64_t entry, const struct vmi_init_args *a)
+{
+	(void)ctx;
+	g_inits++;
+	assert_int_equal(entry, (uint64_t)(uintptr_t)g_mem + INIT_OFF);
+	assert_int_equal(a->rom_va, (uint64_t)(uintptr_t)g_mem);
+	assert_int_equal(a->data_va, (uint64_t)(uintptr_t)g_mem + 4096);
+	return VMI_OK;
+}
+
+/* ... and for its query: the answers of the copy's call table. */
+static int64_t g_run_query(void *ctx, uint64_t entry, uint32_t call, struct vmi_reloc *out)
+{
+	struct vmi_rom_info info;
+	(void)ctx;
+	g_queries++;
+	assert_int_equal(entry, (uint64_t)(uintptr_t)g_mem + QUERY_OFF);
+	assert_int_equal(vmi_validate(g_mem, IMG_LEN, &info), VMI_ST_OK);
+	assert_int_equal(vmi_table_reloc(g_mem, &info, call, out), VMI_ST_OK);
+	return 0;
 }
 
 static void g_log(void *ctx, const char *line)
@@ -477,9 +504,9 @@ static bool guest_bind(void (*race)(void))
 	struct vmi_guest_env env = {
 		.window_pa = 0xC0000, .window_len = IMG_LEN,
 		.map = g_map, .protect = g_protect, .log = g_log,
+		.run_init = g_run_init, .run_query = g_run_query,
 		.timer_vector = 32,
 	};
-	struct vmi_binding b;
 	g_win = malloc(IMG_LEN);
 	assert_non_null(g_win);
 	memcpy(g_win, img, IMG_LEN);
@@ -488,7 +515,8 @@ static bool guest_bind(void (*race)(void))
 	g_protected = false;
 	g_last[0] = 0;
 	g_race = race;
-	bool ok = vmi_guest_bind(&env, &b);
+	g_inits = g_queries = 0;
+	bool ok = vmi_guest_bind(&env, &g_b);
 	free(g_mem);
 	free(g_win);
 	return ok;
@@ -529,6 +557,25 @@ static void test_guest_copy_matches_window(void **state)
 	assert_non_null(strstr(g_last, "its ABI header"));
 }
 
+/* With protect() accepting, init and query reached through the env's
+ * stand-ins (never the ROM's code): the image binds, every call asked. */
+static void test_guest_binds_through_stand_ins(void **state)
+{
+	(void)state;
+	build_good();
+	g_stand_in = true;
+	bool ok = guest_bind(NULL);
+	g_stand_in = false;
+	assert_true(ok);
+	assert_true(g_b.bound && g_b.init_ok && g_b.keep);
+	assert_int_equal(g_inits, 1);
+	assert_int_equal(g_queries, VMI_CALL_COUNT);
+	assert_string_equal(g_b.name, "test");
+	assert_int_equal(g_b.answer[VMI_CALL_CONSOLE_WRITE].type, VMI_RELOC_CALL);
+	assert_int_equal(g_b.answer[VMI_CALL_SHUTDOWN].type, VMI_RELOC_JUMP);
+	assert_int_equal(g_b.answer[VMI_CALL_IO_DELAY].type, VMI_RELOC_NOP);
+}
+
 /* The memory stays once init may have reached the host: on success and
  * on every failure but the four reported before it. */
 static void test_guest_init_may_hold(void **state)
@@ -559,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_guest_copy_matches_window),
+		cmocka_unit_test(test_guest_binds_through_stand_ins),
 		cmocka_unit_test(test_guest_init_may_hold),
 	};
 	return cmocka_run_group_tests_name("vmi_validate", tests, NULL, NULL);
