@@ -75,6 +75,7 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 	pv_irq_disable();
+	console_set_sink(NULL);		/* the dump goes the oldest, surest way */
 	printf("PANIC: ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

@@ -5,6 +5,10 @@
  * bitmap); a set bit is a free frame.  Allocation scans 64 frames at a
  * time from a moving hint, so the common case is one word.  Interrupts
  * are off inside, since threads preempt each other.
+ *
+ * The balloon (pmm_balloon_*) takes free frames out of the pool for the
+ * host and gives them back; a second bitmap remembers which frames it
+ * holds, so a frame given back that the balloon never took is caught.
  */
 #include <string.h>
 #include "kernel.h"
@@ -15,6 +19,8 @@
 
 static uint64_t free_bits[NFRAMES / 64];
 static uint64_t nfree;
+static uint64_t ballooned_bits[NFRAMES / 64];
+static uint64_t nballooned;
 uint64_t pmm_top;			/* end of the highest usable range */
 static size_t hint;
 
@@ -113,4 +119,48 @@ bool pmm_is_free(uint64_t pa)
 {
 	uint64_t f = pa / PAGE_SIZE;
 	return f < NFRAMES && (free_bits[f / 64] >> (f % 64)) & 1;
+}
+
+/*
+ * The balloon never takes the last frames: the kernel must be able to
+ * allocate page tables, stacks and the balloon's own page lists while a
+ * host asks for more than the guest can spare.
+ */
+#define BALLOON_RESERVE_FRAMES 512		/* 2 MiB */
+
+/* One free frame out of the pool for the balloon (not zeroed: the host
+ * discards it), or 0 when only the reserve is left. */
+uint64_t pmm_balloon_take(void)
+{
+	uint64_t fl = pv_irq_save(), pa = 0;
+	if (nfree > BALLOON_RESERVE_FRAMES)
+		pa = take_frame();
+	if (pa) {
+		uint64_t f = pa / PAGE_SIZE;
+		ballooned_bits[f / 64] |= 1ULL << (f % 64);
+		nballooned++;
+	}
+	pv_irq_restore(fl);
+	return pa;
+}
+
+/* A frame the balloon took goes back to the pool. */
+void pmm_balloon_give(uint64_t pa)
+{
+	uint64_t f = pa / PAGE_SIZE, bit = 1ULL << (f % 64);
+	if ((pa & (PAGE_SIZE - 1)) || f >= NFRAMES)
+		panic("pmm_balloon_give: bad frame %#llx", (unsigned long long)pa);
+	uint64_t fl = pv_irq_save();
+	if (!(ballooned_bits[f / 64] & bit))
+		panic("pmm_balloon_give: %#llx is not in the balloon", (unsigned long long)pa);
+	ballooned_bits[f / 64] &= ~bit;
+	nballooned--;
+	frame_set_free(f, true);
+	nfree++;
+	pv_irq_restore(fl);
+}
+
+uint64_t pmm_balloon_count(void)
+{
+	return nballooned;
 }

@@ -36,5 +36,7 @@ bool pv_op_native(unsigned op);		/* op runs native code */
 /* console.c */
 void console_init(void);
 void console_write(const char *s, size_t n);
+/* A driver's console (NULL: back to the pvops console op). */
+void console_set_sink(void (*write)(const char *s, size_t n));
 
 #endif

@@ -18,6 +18,11 @@ uint64_t pmm_alloc_contig(uint64_t n);		/* n zeroed frames in a row */
 uint64_t pmm_free_count(void);
 bool pmm_is_free(uint64_t pa);		/* in the free pool? */
 extern uint64_t pmm_top;			/* end of usable memory */
+/* The balloon's frames: out of the pool (pmm_free_count excludes them)
+ * while the host holds them. */
+uint64_t pmm_balloon_take(void);		/* a free frame's pa, 0 if none */
+void pmm_balloon_give(uint64_t pa);		/* back to the pool */
+uint64_t pmm_balloon_count(void);		/* frames in the balloon */
 
 /* vm.c: an address space is the physical address of its PML4. */
 struct aspace {

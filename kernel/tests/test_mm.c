@@ -42,6 +42,37 @@ KTEST(pmm_exhaust_and_return)
 	KT_EXPECT_EQ(pmm_free_count(), before);
 }
 
+/* The balloon's frames leave the pool (free count, allocation) and come
+ * back; it stops at the reserve instead of taking the last frame. */
+KTEST(pmm_balloon_take_give)
+{
+	uint64_t before = pmm_free_count(), inb = pmm_balloon_count();
+	uint64_t head = 0, n = 0, pa;
+	while ((pa = pmm_balloon_take()) != 0) {	/* chain them through themselves */
+		KT_ASSERT(!pmm_is_free(pa));
+		*(uint64_t *)P2V(pa) = head;
+		head = pa;
+		n++;
+	}
+	KT_EXPECT(n > 0);
+	KT_EXPECT_EQ(pmm_balloon_count(), inb + n);
+	KT_EXPECT_EQ(pmm_free_count(), before - n);
+	KT_EXPECT(pmm_free_count() > 0);		/* the reserve stays */
+	uint64_t a = pmm_alloc();			/* from the reserve, not the balloon */
+	KT_EXPECT(a != 0);
+	for (uint64_t p = head; p && a; p = *(uint64_t *)P2V(p))
+		KT_ASSERT(p != a);
+	if (a)
+		pmm_free(a);
+	while (head) {
+		uint64_t next = *(uint64_t *)P2V(head);
+		pmm_balloon_give(head);
+		head = next;
+	}
+	KT_EXPECT_EQ(pmm_balloon_count(), inb);
+	KT_EXPECT_EQ(pmm_free_count(), before);
+}
+
 KTEST(map_visible_through_second_mapping)
 {
 	uint64_t pa = pmm_alloc();
