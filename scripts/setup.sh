@@ -14,7 +14,8 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools
           libcmocka-dev multiboot newlib-source gcc-multilib gnuplot-nox
-          binutils gcc make clang libclang-rt-14-dev)
+          binutils gcc make clang libclang-rt-14-dev
+          python3)
 export DEBIAN_FRONTEND=noninteractive
 
 # Prints the packages of PACKAGES that dpkg does not list as installed.
