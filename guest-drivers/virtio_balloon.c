@@ -19,6 +19,7 @@
  * moves by exactly the pages in the balloon.
  */
 #include <string.h>
+#include <gd/env.h>
 #include <gd/virtio.h>
 #include <gd/virtio_balloon.h>
 

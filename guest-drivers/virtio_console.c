@@ -17,6 +17,7 @@
  * and posts each buffer again.
  */
 #include <string.h>
+#include <gd/env.h>
 #include <gd/virtio.h>
 #include <gd/virtio_console.h>
 
