@@ -58,6 +58,11 @@ static const char *take_word(const char *w, size_t n, struct kopts *o)
 			return "value too long";
 		return NULL;
 	}
+	if (word_is(w, kn, "virtio") && v) {
+		if (!copy_value(o->virtio, v, vn))
+			return "value too long";
+		return NULL;
+	}
 	if (word_is(w, n, "rom=off")) {
 		o->rom_off = true;
 		return NULL;

@@ -28,18 +28,22 @@ KERNEL_ASFLAGS := -Ikernel/include -Inative/include -isystem $(SYSINC) \
 # Sources of both builds.
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S kernel/boot/*.S kernel/tests/*.c kernel/tests/*.S kernel/bench/*.c) \
 	kernel/user/progs.S native/uart.c native/time.c native/power.c
+# guest-drivers/ (guest-drivers/guest-drivers.mk) in both builds.
+KERNEL_SRCS += $(GD_KERNEL_SRCS)
+KERNEL_CFLAGS += -Iguest-drivers/include
+
 # Only the paravirtualized build has op tables, a patcher and ROM support.
 KERNEL_PV_SRCS = native/native.c native/thunks.S pvops/apply.c vmi-rom/guest.c \
 	vmi-rom/validate.c kernel/twin/twin_pv.c native/twin_native.c $(KERNEL_PV_EXTRA)
 
-USER_PROGS := hello fault pingpong
+USER_PROGS := hello fault pingpong disk
 USER_BINS  := $(patsubst %,$(BUILD)/user/%.bin,$(USER_PROGS))
 USER_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-fno-stack-protector -fcf-protection=none -nostdlib -Wall -Wextra -Werror \
 	-Wa,--noexecstack
 .SECONDARY: $(USER_BINS)
 
-$(BUILD)/user/%.bin: kernel/user/%.c kernel/user/crt0.S kernel/user/ulib.h kernel/user/user.ld kernel/include/syscalls.h
+$(BUILD)/user/%.bin: kernel/user/%.c kernel/user/crt0.S kernel/user/ulib.h kernel/user/user.ld kernel/include/syscalls.h kernel/include/disk_pattern.h
 	$(call say,USER,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -static -Wl,-T,kernel/user/user.ld -Wl,--build-id=none \

@@ -12,6 +12,9 @@
 #include "ktest.h"
 #include "bench.h"
 #include <pvops/pvops.h>
+#include <gd/virtio.h>
+#include "pci.h"
+#include "blk.h"
 
 void nat_time_init(void);
 int nat_time_calibrated(void);
@@ -19,6 +22,7 @@ void pv_early_init(void);
 void pv_boot(void);
 static void time_init(void);
 void demo_run(void);
+void gd_drivers_init(void);
 
 struct kopts kopts;
 
@@ -46,6 +50,10 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	sched_init();			/* boot thread, idle thread */
 	timer_init();			/* first one-shot alarm */
 	pv_irq_enable();		/* first time interrupts are on */
+	pci_init();			/* bus 0, one line per function */
+	gd_drivers_init();		/* guest-drivers/: register drivers */
+	virtio_probe_all();		/* bind them to virtio functions */
+	blk_init();			/* disks for the block layer */
 	klog("boot: up after %llu TSC cycles\n",
 	     (unsigned long long)(nat_rdtsc() - t0));
 

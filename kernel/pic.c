@@ -53,3 +53,24 @@ void pic_eoi(int irq)
 		outb(PIC2_CMD, 0x20);
 	outb(PIC1_CMD, 0x20);
 }
+
+void pic_mask(int irq)
+{
+	mask |= (uint16_t)(1u << irq);
+	pic_write_mask();
+}
+
+/*
+ * Makes a line level-triggered in the edge/level control registers
+ * (ports 0x4d0/0x4d1, the PIIX ELCR): PCI INTx lines are level, and a
+ * shared line must be, or a second device raising it while the first
+ * still holds it high would be lost.  Firmware usually did it already.
+ */
+void pic_set_level(int irq)
+{
+	uint16_t port = irq < 8 ? 0x4d0 : 0x4d1;
+	uint8_t bit = (uint8_t)(1u << (irq & 7));
+	uint8_t v = inb(port);
+	if (!(v & bit))
+		outb(port, v | bit);
+}

@@ -13,6 +13,8 @@
 #include "sched.h"
 #include "trap.h"
 #include "syscalls.h"
+#include "blk.h"
+#include <gd/env.h>
 #include <pvops/pvops.h>
 
 #define USER_STACK_PAGES 4
@@ -203,11 +205,46 @@ static int64_t sys_write(struct proc *p, uint64_t buf, uint64_t len)
 	return (int64_t)len;
 }
 
+/* Block calls on the first disk, through a bounce buffer: the user's
+ * pages are checked, then copied, never handed to the device. */
+static int64_t sys_blk(struct proc *p, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct blkdev *d = blk_get(0);
+	if (!d)
+		return -1;
+	if (nr == SYS_BLK_INFO) {
+		struct blk_info info = { d->sectors, d->ro, BLK_SYS_MAX_SECTORS };
+		if (!vm_user_range_ok(&p->as, a1, sizeof(info), true))
+			return -1;
+		memcpy((void *)a1, &info, sizeof(info));
+		return 0;
+	}
+	if (nr == SYS_BLK_FLUSH)
+		return blk_flush(d);
+	bool write = nr == SYS_BLK_WRITE;
+	uint64_t bytes = a3 * BLK_SECTOR;
+	if (a3 == 0 || a3 > BLK_SYS_MAX_SECTORS || !vm_user_range_ok(&p->as, a2, bytes, !write))
+		return BLK_EINVAL;
+	void *bounce = gd_dma_alloc(bytes, NULL);
+	if (!bounce)
+		return BLK_ENOMEM;
+	int r;
+	if (write) {
+		memcpy(bounce, (void *)a2, bytes);
+		r = blk_write(d, a1, bounce, a3);
+	} else {
+		r = blk_read(d, a1, bounce, a3);
+		if (r == 0)
+			memcpy((void *)a2, bounce, bytes);
+	}
+	gd_dma_free(bounce, bytes);
+	return r;
+}
+
 int64_t syscall_dispatch(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	struct proc *p = thread_current()->proc;
 	int64_t r = -1;
-	(void)a3;
 	pv_irq_enable();
 	switch (nr) {
 	case SYS_WRITE:  r = sys_write(p, a1, a2); break;
@@ -216,6 +253,10 @@ int64_t syscall_dispatch(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
 	case SYS_MAP:    r = sys_map(p, a1, a2); break;
 	case SYS_UNMAP:  r = sys_unmap(p, a1, a2); break;
 	case SYS_GETPID: r = p->pid; break;
+	case SYS_BLK_INFO:
+	case SYS_BLK_READ:
+	case SYS_BLK_WRITE:
+	case SYS_BLK_FLUSH: r = sys_blk(p, nr, a1, a2, a3); break;
 	default:         r = -1; break;
 	}
 	pv_irq_disable();

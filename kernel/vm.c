@@ -243,3 +243,28 @@ void vm_aspace_destroy(struct aspace *as)
 	pmm_free(as->pml4);
 	as->pml4 = 0;
 }
+
+/*
+ * Maps device registers [pa, pa + len) uncached (PCD|PWT), writable and
+ * no-execute, in the MMIO window: never the direct map, whose cached
+ * alias of the same frames would be wrong for registers.  The window is
+ * handed out upward and never reused (a guest maps a few BARs once).
+ * Returns the address of pa, or NULL.
+ */
+void *vm_map_mmio(uint64_t pa, uint64_t len)
+{
+	static uint64_t next = MMIO_BASE;
+	uint64_t first = ALIGN_DOWN(pa, PAGE_SIZE), end = ALIGN_UP(pa + len, PAGE_SIZE);
+	uint64_t fl, va;
+
+	if (!len || pa + len < pa || end - first > MMIO_BASE + MMIO_SIZE - next)
+		return NULL;
+	fl = pv_irq_save();
+	va = next;
+	next += end - first;
+	pv_irq_restore(fl);
+	for (uint64_t off = 0; off < end - first; off += PAGE_SIZE)
+		if (vm_map(&kernel_as, va + off, first + off, PTE_W | PTE_PCD | PTE_PWT | vm_nx) != 0)
+			return NULL;
+	return (void *)(uintptr_t)(va + (pa - first));
+}

@@ -22,6 +22,7 @@ struct kopts {
 	char test_filter[KOPT_STR];	/* test=NAME: only cases starting so */
 	char bench_filter[KOPT_STR];	/* bench=NAME */
 	char expect[KOPT_STR];		/* expect=NAME: the backend that must bind */
+	char virtio[KOPT_STR];		/* virtio=blk[,ro]: devices whose driver must bind */
 };
 
 /* Called once per word the parser does not take; msg says why. */

@@ -22,6 +22,9 @@
 /* A window for temporary mappings (tests, ROM). */
 #define VMAP_BASE		UL(0xffffffffd0000000)
 #define VMAP_SIZE		UL(0x10000000)
+/* Uncached device registers (vm_map_mmio), never reused. */
+#define MMIO_BASE		UL(0xffffffffe0000000)
+#define MMIO_SIZE		UL(0x10000000)
 /* User space: programs at USER_BASE, stacks below USER_TOP. */
 #define USER_BASE		UL(0x400000)
 #define USER_TOP		UL(0x800000000000)

@@ -9,6 +9,8 @@
 void pic_init(void);
 void pic_unmask(int irq);
 void pic_eoi(int irq);
+void pic_mask(int irq);
+void pic_set_level(int irq);
 
 /* timer.c: ticks from the pvops one-shot alarm. */
 #define TIMER_HZ 100

@@ -17,6 +17,7 @@
 	prog hello
 	prog fault
 	prog pingpong
+	prog disk
 
 	.section .rodata
 	.balign 8
@@ -25,5 +26,6 @@ user_progs:
 	.quad hello_str, hello_start, hello_end
 	.quad fault_str, fault_start, fault_end
 	.quad pingpong_str, pingpong_start, pingpong_end
+	.quad disk_str, disk_start, disk_end
 user_nprogs:
-	.long 3
+	.long 4

@@ -145,4 +145,17 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* 16-bit port access: PCI configuration words (kernel/pci.c). */
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 #endif
