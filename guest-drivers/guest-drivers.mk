@@ -6,6 +6,8 @@
 
 GD_KERNEL_SRCS := guest-drivers/virtq.c guest-drivers/virtio.c guest-drivers/virtio_pci.c \
 	guest-drivers/virtio_blk.c
+# The console and the balloon (their kernel side: kernel/virtio_hooks.c).
+GD_KERNEL_SRCS += guest-drivers/virtio_console.c guest-drivers/virtio_balloon.c
 GD_HDRS := $(wildcard guest-drivers/include/gd/*.h guest-drivers/*.h)
 
 $(eval $(call unit_test,virtq,tests/unit/test_virtq.c guest-drivers/virtq.c,-Iguest-drivers/include -Iguest-drivers))

@@ -11,6 +11,8 @@
 #include "pci.h"
 #include <gd/env.h>
 #include <gd/virtio_blk.h>
+#include <gd/virtio_console.h>
+#include <gd/virtio_balloon.h>
 #include <pvops/pvops.h>
 
 #define RFLAGS_IF 0x200
@@ -20,6 +22,8 @@
 void gd_drivers_init(void)
 {
 	virtio_blk_init();
+	virtio_console_init();
+	virtio_balloon_init();
 }
 
 /* Direct-map frames: physically contiguous, reachable through P2V. */

@@ -127,3 +127,18 @@ SUITE_kernel-scan := tests/kernel/scan-insns.sh $(BUILD)/kernel.elf $(BUILD)/obj
 # A CPU without long mode: the stub's whole message, then status 37.
 SUITES += boot-tcg-32bit
 SUITE_boot-tcg-32bit := tests/boot/boot-32bit.sh $(BUILD)/kernel
+
+# The virtio console and balloon under QEMU's own devices (issue 12):
+# tests/boot/virtio-qemu.sh plays the host (console input, QMP balloon)
+# and checks on the host that the output reached the port's chardev.
+# virtio= says the devices are there: the in-guest suites fail rather
+# than skip if the driver did not bind.  KVM rows skip with the reason
+# where there is no /dev/kvm.
+VQEMU := tests/boot/virtio-qemu.sh
+SUITES += virtio-console-tcg virtio-console-tcg-nopv virtio-balloon-tcg \
+	virtio-console-kvm virtio-balloon-kvm
+SUITE_virtio-console-tcg      := $(VQEMU) --name virtio-console-tcg --console tcg $(BUILD)/kernel test=virtio-console virtio=console expect=native
+SUITE_virtio-console-tcg-nopv := $(VQEMU) --name virtio-console-tcg-nopv --console --modern-only tcg $(BUILD)/kernel-nopv test=virtio-console virtio=console expect=never-paravirtualized
+SUITE_virtio-balloon-tcg      := $(VQEMU) --name virtio-balloon-tcg --balloon tcg $(BUILD)/kernel test=virtio-balloon virtio=balloon
+SUITE_virtio-console-kvm      := $(VQEMU) --name virtio-console-kvm --console kvm $(BUILD)/kernel test=virtio-console virtio=console
+SUITE_virtio-balloon-kvm      := $(VQEMU) --name virtio-balloon-kvm --balloon --modern-only kvm $(BUILD)/kernel test=virtio-balloon virtio=balloon

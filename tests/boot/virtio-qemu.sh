@@ -132,9 +132,16 @@ run_guest() {
     STATUS=$?
     clean "$SERIAL"
     clean "$VIRTIO"
-    # the console as the guest wrote it: the UART up to the switch, then
-    # the port (a panic goes back to the UART, and is found there)
-    cat "$SERIAL" "$VIRTIO" > "$TRANSCRIPT"
+    # the console as the guest wrote it: the UART up to the switch, the
+    # port, then the UART again (a panic or a failing port hand the
+    # console back)
+    local n
+    n=$(grep -n -m 1 'the kernel console moves there' "$SERIAL" | cut -d: -f1)
+    if [ -n "$n" ]; then
+        { head -n "$n" "$SERIAL"; cat "$VIRTIO"; tail -n +$((n + 1)) "$SERIAL"; } > "$TRANSCRIPT"
+    else
+        cat "$SERIAL" "$VIRTIO" > "$TRANSCRIPT"
+    fi
 }
 
 judge_guest() {
