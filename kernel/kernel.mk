@@ -142,3 +142,6 @@ SUITE_virtio-console-tcg-nopv := $(VQEMU) --name virtio-console-tcg-nopv --conso
 SUITE_virtio-balloon-tcg      := $(VQEMU) --name virtio-balloon-tcg --balloon tcg $(BUILD)/kernel test=virtio-balloon virtio=balloon
 SUITE_virtio-console-kvm      := $(VQEMU) --name virtio-console-kvm --console kvm $(BUILD)/kernel test=virtio-console virtio=console
 SUITE_virtio-balloon-kvm      := $(VQEMU) --name virtio-balloon-kvm --balloon --modern-only kvm $(BUILD)/kernel test=virtio-balloon virtio=balloon
+# both devices at once, modern-only (disable-legacy=on), two INTx lines
+SUITES += virtio-both-tcg-modern
+SUITE_virtio-both-tcg-modern  := $(VQEMU) --name virtio-both-tcg-modern --console --balloon --modern-only tcg $(BUILD)/kernel test=virtio virtio=console,balloon

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "sched.h"
+#include "virtio_hooks.h"
 #include <pvops/pvops.h>
 #include <gd/virtio_console.h>
 #include <gd/virtio_balloon.h>

@@ -10,11 +10,10 @@
 #include "mm.h"
 #include "pic.h"
 #include "ktest.h"
+#include "virtio_hooks.h"
 #include <gd/virtio_balloon.h>
 
 #define KTEST_SUITE "virtio-balloon"
-
-bool virtio_wanted(const char *dev);
 
 #define STEP_PAGES (16u * 1024 * 1024 / PAGE_SIZE)
 #define WAIT_S 60

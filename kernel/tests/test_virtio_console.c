@@ -12,11 +12,10 @@
 #include "kernel.h"
 #include "pic.h"
 #include "ktest.h"
+#include "virtio_hooks.h"
 #include <gd/virtio_console.h>
 
 #define KTEST_SUITE "virtio-console"
-
-bool virtio_wanted(const char *dev);
 
 #define INPUT_LINE "ping from the host"
 #define WAIT_S 30
