@@ -67,6 +67,10 @@ KTEST(driver_bound)
 	KT_EXPECT(d->sectors >= DP_IMAGE_SECTORS);
 	if (kopts.virtio[0])
 		KT_EXPECT_EQ(d->ro, must_be_ro());
+	/* The drivers run under whatever bound; expect= says what must have. */
+	if (kopts.expect[0] && strcmp(pv_backend_name(), kopts.expect) != 0)
+		kt_fail(kt, __FILE__, __LINE__, "bound '%s', expected '%s'", pv_backend_name(),
+			kopts.expect);
 }
 
 KTEST(pattern_write_flush_read)
