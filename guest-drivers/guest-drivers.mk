@@ -8,6 +8,11 @@ GD_KERNEL_SRCS := guest-drivers/virtq.c guest-drivers/virtio.c guest-drivers/vir
 	guest-drivers/virtio_blk.c
 # The console and the balloon (their kernel side: kernel/virtio_hooks.c).
 GD_KERNEL_SRCS += guest-drivers/virtio_console.c guest-drivers/virtio_balloon.c
+# ... and their logic on the host, against a fake core and device.
+$(eval $(call unit_test,virtio_console,tests/unit/test_virtio_console.c tests/unit/fake_virtio.c guest-drivers/virtio_console.c,-Iguest-drivers/include -Itests/unit))
+$(eval $(call unit_test,virtio_balloon,tests/unit/test_virtio_balloon.c tests/unit/fake_virtio.c guest-drivers/virtio_balloon.c,-Iguest-drivers/include -Itests/unit))
+$(BUILD)/tests/virtio_console $(BUILD)/tests/virtio_console-san $(BUILD)/tests/virtio_balloon \
+	$(BUILD)/tests/virtio_balloon-san: $(GD_HDRS) tests/unit/fake_virtio.h
 GD_HDRS := $(wildcard guest-drivers/include/gd/*.h guest-drivers/*.h)
 
 $(eval $(call unit_test,virtq,tests/unit/test_virtq.c guest-drivers/virtq.c,-Iguest-drivers/include -Iguest-drivers))

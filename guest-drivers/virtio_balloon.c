@@ -92,6 +92,7 @@ static bool stuck(const char *why)
 	return false;
 }
 
+/* One batch into the balloon; false when none went. */
 static bool inflate(uint32_t want)
 {
 	unsigned n = 0;
@@ -114,9 +115,10 @@ static bool inflate(uint32_t want)
 	bal.st.pages += n;
 	bal.st.inflated += n;
 	set_actual();
-	return n == want;
+	return true;
 }
 
+/* One batch out of the balloon; false when none went. */
 static bool deflate(uint32_t want)
 {
 	unsigned n = want > BATCH ? BATCH : want;
@@ -150,18 +152,20 @@ bool virtio_balloon_work(void)
 	bal.st.target = target;
 	if (bal.st.stuck)
 		return false;
-	bool more = false;
+	bool moved = false;		/* a batch went through */
 	if (bal.st.pages < target)
-		more = inflate(target - bal.st.pages);
+		moved = inflate(target - bal.st.pages);
 	else if (bal.st.pages > target)
-		more = deflate(bal.st.pages - target);
+		moved = deflate(bal.st.pages - target);
 	if (bal.st.pages == target && bal.move_t0) {
 		bal.st.moved_ns = gd_now_ns() - bal.move_t0;
 		bal.st.moved_pages = target > bal.move_from ? target - bal.move_from
 							    : bal.move_from - target;
 		bal.move_t0 = 0;
 	}
-	return more;
+	/* a short batch is no reason to stop: the next call finds out
+	 * whether the kernel has pages left (and marks the balloon stuck) */
+	return moved && bal.st.pages != target;
 }
 
 void virtio_balloon_info(struct virtio_balloon_info *out)
