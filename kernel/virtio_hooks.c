@@ -52,6 +52,8 @@ void gd_balloon_start(void)
 {
 	if (!balloon_thread)
 		balloon_thread = thread_create("balloon", balloon_loop, NULL);
+	if (!balloon_thread)
+		printf("virtio-balloon: no memory for the balloon thread; the balloon stays empty\n");
 }
 
 void gd_balloon_wake(void)
