@@ -40,3 +40,7 @@ SUITE_vblk-tcg-ro           := $(VBLK) --name vblk-tcg-ro --ro tcg $(BUILD)/kern
 SUITE_vblk-tcg-nopatch      := $(VBLK) --name vblk-tcg-nopatch tcg $(BUILD)/kernel test=virtio-blk virtio=blk pvops=nopatch expect=native
 SUITE_vblk-tcg-testrom      := $(VBLK) --name vblk-tcg-testrom --option-rom $(BUILD)/backends/testrom.rom tcg $(BUILD)/kernel test=virtio-blk virtio=blk expect=testrom
 SUITE_vblk-kvm-modern       := $(VBLK) --name vblk-kvm-modern kvm $(BUILD)/kernel test=virtio-blk virtio=blk
+# The host grows the disk through QEMU's monitor while the guest waits:
+# a configuration-change interrupt, the new capacity taken.
+SUITES += vblk-tcg-resize
+SUITE_vblk-tcg-resize       := $(VBLK) --name vblk-tcg-resize --resize tcg $(BUILD)/kernel test=virtio-blk virtio=blk,resize

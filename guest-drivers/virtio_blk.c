@@ -170,6 +170,18 @@ static int vblk_probe(struct virtio_dev *vd)
 	return 0;
 }
 
+/* The host resized the disk (QEMU's block_resize): take the new
+ * capacity; requests check against it from now on. */
+static void vblk_config_changed(struct virtio_dev *vd)
+{
+	struct vblk *b = vd->priv;
+	if (!b)
+		return;
+	b->sectors = virtio_cfg_read64(vd, CFG_CAPACITY);
+	gd_log("virtio-blk: %s: capacity now %llu sectors\n", vd->name,
+	       (unsigned long long)b->sectors);
+}
+
 static const struct virtio_driver vblk_driver = {
 	.name = "virtio-blk",
 	.device_id = VIRTIO_ID_BLOCK,
@@ -177,6 +189,7 @@ static const struct virtio_driver vblk_driver = {
 		    (1ULL << VIRTIO_BLK_F_BLK_SIZE) | (1ULL << VIRTIO_BLK_F_SEG_MAX) |
 		    (1ULL << VIRTIO_BLK_F_SIZE_MAX),
 	.probe = vblk_probe,
+	.config_changed = vblk_config_changed,
 };
 
 void virtio_blk_init(void)

@@ -174,6 +174,8 @@ static int run_batch(struct blkdev *d, enum vblk_op op, uint64_t sector, void *b
 
 static int check_range(struct blkdev *d, uint64_t sector, uint64_t count)
 {
+	if (d)
+		d->sectors = vblk_sectors(d->vb);	/* the host may have resized it */
 	if (!d || sector > d->sectors || count > d->sectors - sector)
 		return BLK_EINVAL;
 	return 0;

@@ -17,7 +17,6 @@
 
 #define IRQ_LINES		16
 #define IRQ_MAX_HANDLERS	4
-#define IRQ_UNCLAIMED_MAX	1000
 
 struct irq_line {
 	unsigned n;
@@ -29,9 +28,10 @@ struct irq_line {
 
 static struct irq_line lines[IRQ_LINES];
 
-static void shared_irq(struct trapframe *tf)
+/* Calls every handler of the line once; masks the line after too many
+ * interrupts in a row that none claimed.  Returns whether one did. */
+bool irq_line_dispatch(int line)
 {
-	int line = (int)tf->vector - IRQ_BASE;
 	struct irq_line *l = &lines[line];
 	bool claimed = false;
 
@@ -46,6 +46,13 @@ static void shared_irq(struct trapframe *tf)
 		printf("irq: line %d: %d interrupts in a row no handler claimed; masked\n",
 		       line, IRQ_UNCLAIMED_MAX);
 	}
+	return claimed;
+}
+
+static void shared_irq(struct trapframe *tf)
+{
+	int line = (int)tf->vector - IRQ_BASE;
+	irq_line_dispatch(line);
 	pic_eoi(line);
 }
 

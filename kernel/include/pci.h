@@ -25,6 +25,8 @@ void pci_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, uint8_t v);
 int irq_attach_shared(int line, bool (*fn)(void *arg), void *arg);
 uint64_t irq_line_count(int line);		/* interrupts taken on the line */
 bool irq_line_masked(int line);			/* masked for no claimant */
+bool irq_line_dispatch(int line);		/* one interrupt's handlers (tests) */
+#define IRQ_UNCLAIMED_MAX 1000			/* unclaimed in a row, then masked */
 
 /* vm.c: uncached MMIO mappings in their own window. */
 void *vm_map_mmio(uint64_t pa, uint64_t len);

@@ -3,11 +3,14 @@
  * guest, and checks it after the run.
  *
  *   disk-check make IMAGE          8 MiB of the background pattern
- *   disk-check verify IMAGE rw|ro  every sector: the guest's pattern
+ *   disk-check verify IMAGE rw|ro [MIB]
+ *                                  every sector: the guest's pattern
  *                                  inside the regions it writes (rw),
  *                                  the untouched background elsewhere
  *                                  (and everywhere for ro: a read-only
- *                                  run must not change a byte)
+ *                                  run must not change a byte); an image
+ *                                  the host grew to MIB must read as
+ *                                  zeroes beyond the first 8 MiB
  *
  * The patterns and regions are kernel/include/disk_pattern.h, shared
  * with the guest.  Prints TAP: one result per region and one for the
@@ -65,7 +68,16 @@ static const struct region *region_of(uint64_t s)
 	return NULL;
 }
 
-static int verify(const char *path, bool rw)
+/* The host grew the image: the new sectors read as zeroes. */
+static bool zero(const uint64_t *words)
+{
+	for (unsigned i = 0; i < DP_SECTOR / 8; i++)
+		if (words[i])
+			return false;
+	return true;
+}
+
+static int verify(const char *path, bool rw, uint64_t sectors)
 {
 	FILE *f = fopen(path, "rb");
 	uint64_t words[DP_SECTOR / 8], bad[NREGIONS + 1] = { 0 }, first[NREGIONS + 1];
@@ -77,18 +89,19 @@ static int verify(const char *path, bool rw)
 	long size = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	printf("1..%u\n", (unsigned)NREGIONS + 2);
-	printf("%s 1 image size %ld bytes\n", size == DP_IMAGE_SECTORS * DP_SECTOR ? "ok" : "not ok", size);
-	for (uint64_t s = 0; s < DP_IMAGE_SECTORS; s++) {
+	printf("%s 1 image size %ld bytes\n", (uint64_t)size == sectors * DP_SECTOR ? "ok" : "not ok", size);
+	for (uint64_t s = 0; s < sectors; s++) {
 		const struct region *r = region_of(s);
 		unsigned k = r ? (unsigned)(r - regions) : NREGIONS;
 		if (fread(words, sizeof(words), 1, f) != 1 ||
-		    dp_check(words, s, r && rw ? r->seed : DP_BACKGROUND_SEED)) {
+		    (s < DP_IMAGE_SECTORS && dp_check(words, s, r && rw ? r->seed : DP_BACKGROUND_SEED)) ||
+		    (s >= DP_IMAGE_SECTORS && !zero(words))) {
 			if (!bad[k]++)
 				first[k] = s;
 		}
 	}
 	fclose(f);
-	int fails = size != DP_IMAGE_SECTORS * DP_SECTOR;
+	int fails = (uint64_t)size != sectors * DP_SECTOR;
 	for (unsigned k = 0; k <= NREGIONS; k++) {
 		const char *name = k < NREGIONS ? regions[k].name : "untouched background";
 		if (bad[k]) {
@@ -107,9 +120,16 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "make") == 0)
 		return make(argv[2]);
-	if (argc == 4 && strcmp(argv[1], "verify") == 0 &&
-	    (strcmp(argv[3], "rw") == 0 || strcmp(argv[3], "ro") == 0))
-		return verify(argv[2], strcmp(argv[3], "rw") == 0);
-	fprintf(stderr, "usage: disk-check make IMAGE | disk-check verify IMAGE rw|ro\n");
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "verify") == 0 &&
+	    (strcmp(argv[3], "rw") == 0 || strcmp(argv[3], "ro") == 0)) {
+		uint64_t mib = argc == 5 ? strtoull(argv[4], NULL, 10) : DP_IMAGE_SECTORS / 2048;
+		if (mib < DP_IMAGE_SECTORS / 2048 || mib > 1024) {
+			fprintf(stderr, "disk-check: size %s MiB: at least %d, at most 1024\n",
+				argv[4], DP_IMAGE_SECTORS / 2048);
+			return 2;
+		}
+		return verify(argv[2], strcmp(argv[3], "rw") == 0, mib * 2048);
+	}
+	fprintf(stderr, "usage: disk-check make IMAGE | disk-check verify IMAGE rw|ro [MIB]\n");
 	return 2;
 }
