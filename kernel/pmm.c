@@ -21,6 +21,7 @@ static uint64_t free_bits[NFRAMES / 64];
 static uint64_t nfree;
 static uint64_t ballooned_bits[NFRAMES / 64];
 static uint64_t nballooned;
+static size_t balloon_hint;		/* the balloon scans down from here */
 uint64_t pmm_top;			/* end of the highest usable range */
 static size_t hint;
 
@@ -128,13 +129,36 @@ bool pmm_is_free(uint64_t pa)
  */
 #define BALLOON_RESERVE_FRAMES 512		/* 2 MiB */
 
+/*
+ * The highest free frame, scanning down from the balloon's own hint: the
+ * balloon takes memory from the top, as Linux's does, so it leaves the
+ * allocator's hint, and the low memory the kernel allocates from, alone.
+ */
+static uint64_t take_frame_top(void)
+{
+	for (size_t n = 0; n < ARRAY_SIZE(free_bits); n++) {
+		size_t w = (balloon_hint + ARRAY_SIZE(free_bits) - n) % ARRAY_SIZE(free_bits);
+		if (free_bits[w]) {
+			uint64_t f = w * 64 + 63 - (uint64_t)__builtin_clzll(free_bits[w]);
+			frame_set_free(f, false);
+			nfree--;
+			balloon_hint = w;
+			return f * PAGE_SIZE;
+		}
+	}
+	return 0;
+}
+
 /* One free frame out of the pool for the balloon (not zeroed: the host
  * discards it), or 0 when only the reserve is left. */
 uint64_t pmm_balloon_take(void)
 {
 	uint64_t fl = pv_irq_save(), pa = 0;
+	if (!balloon_hint && pmm_top)
+		balloon_hint = ((pmm_top < DIRECT_MAP_SIZE ? pmm_top : DIRECT_MAP_SIZE) - 1)
+			       / PAGE_SIZE / 64;
 	if (nfree > BALLOON_RESERVE_FRAMES)
-		pa = take_frame();
+		pa = take_frame_top();
 	if (pa) {
 		uint64_t f = pa / PAGE_SIZE;
 		ballooned_bits[f / 64] |= 1ULL << (f % 64);
@@ -155,6 +179,8 @@ void pmm_balloon_give(uint64_t pa)
 		panic("pmm_balloon_give: %#llx is not in the balloon", (unsigned long long)pa);
 	ballooned_bits[f / 64] &= ~bit;
 	nballooned--;
+	if (f / 64 > balloon_hint)
+		balloon_hint = f / 64;
 	frame_set_free(f, true);
 	nfree++;
 	pv_irq_restore(fl);

@@ -43,11 +43,14 @@ KTEST(pmm_exhaust_and_return)
 }
 
 /* The balloon's frames leave the pool (free count, allocation) and come
- * back; it stops at the reserve instead of taking the last frame. */
+ * back; it takes from the top of memory and stops at the reserve instead
+ * of taking the last frame. */
 KTEST(pmm_balloon_take_give)
 {
 	uint64_t before = pmm_free_count(), inb = pmm_balloon_count();
-	uint64_t head = 0, n = 0, pa;
+	uint64_t head = 0, n = 0, pa, next = pmm_alloc();
+	KT_ASSERT(next);
+	pmm_free(next);				/* the frame the kernel gets next */
 	while ((pa = pmm_balloon_take()) != 0) {	/* chain them through themselves */
 		KT_ASSERT(!pmm_is_free(pa));
 		*(uint64_t *)P2V(pa) = head;
@@ -71,6 +74,11 @@ KTEST(pmm_balloon_take_give)
 	}
 	KT_EXPECT_EQ(pmm_balloon_count(), inb);
 	KT_EXPECT_EQ(pmm_free_count(), before);
+	/* the balloon took from the top: the kernel's next frame is the same */
+	uint64_t again = pmm_alloc();
+	KT_EXPECT_EQ(again, next);
+	if (again)
+		pmm_free(again);
 }
 
 KTEST(map_visible_through_second_mapping)
