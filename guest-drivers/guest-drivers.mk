@@ -42,5 +42,7 @@ SUITE_vblk-tcg-testrom      := $(VBLK) --name vblk-tcg-testrom --option-rom $(BU
 SUITE_vblk-kvm-modern       := $(VBLK) --name vblk-kvm-modern kvm $(BUILD)/kernel test=virtio-blk virtio=blk
 # The host grows the disk through QEMU's monitor while the guest waits:
 # a configuration-change interrupt, the new capacity taken.
-SUITES += vblk-tcg-resize
+SUITES += vblk-tcg-resize vblk-tcg-nopv
 SUITE_vblk-tcg-resize       := $(VBLK) --name vblk-tcg-resize --resize tcg $(BUILD)/kernel test=virtio-blk virtio=blk,resize
+# The never-paravirtualized build drives the same device.
+SUITE_vblk-tcg-nopv         := $(VBLK) --name vblk-tcg-nopv tcg $(BUILD)/kernel-nopv test=virtio-blk virtio=blk

@@ -87,8 +87,11 @@ static void add(uint8_t dev, uint8_t fn, uint32_t id)
 	d->fn = fn;
 	d->vendor = (uint16_t)id;
 	d->device = (uint16_t)(id >> 16);
-	/* Interrupt pin 0 means none; line 0xff "unknown or not connected". */
-	d->irq_line = pci_read8(0, dev, fn, 0x3d) ? pci_read8(0, dev, fn, 0x3c) : 0xff;
+	/* Firmware wrote the 8259 line it routed the pin to; 0 and 0xff
+	 * (and anything past 15) mean none.  The pin register is not
+	 * consulted: a line is what firmware promised. */
+	uint8_t line = pci_read8(0, dev, fn, 0x3c);
+	d->irq_line = line >= 1 && line <= 15 ? line : 0xff;
 	uint32_t cls = pci_read32(0, dev, fn, 0x08);
 	klog("pci: 00:%02x.%x %04x:%04x class %06x irq %d\n", dev, fn, d->vendor, d->device,
 	     cls >> 8, d->irq_line == 0xff ? -1 : d->irq_line);

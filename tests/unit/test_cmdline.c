@@ -56,6 +56,9 @@ static void flags_and_values(void **st)
 	assert_int_equal(parse("expect=xenlike", &o), 0);
 	assert_string_equal(o.expect, "xenlike");
 	assert_int_equal(parse("expect", &o), 1);
+	assert_int_equal(parse("virtio=blk,ro", &o), 0);
+	assert_string_equal(o.virtio, "blk,ro");
+	assert_int_equal(parse("virtio", &o), 1);		/* needs a value */
 }
 
 static void unknown_reported_and_ignored(void **st)
