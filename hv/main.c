@@ -44,21 +44,6 @@ static const char hv_usage[] =
 "12 hv internal error, 14 --accel kvm without a usable KVM, 16 the nested\n"
 "VM could not run the guest.\n";
 
-/* First reason wins: a crash found while reporting a timeout, say, must
- * not overwrite the first explanation. */
-void hv_end(struct hv *hv, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (hv->ended)
-		return;
-	hv->ended = 1;
-	hv->status = status;
-	va_start(ap, fmt);
-	vsnprintf(hv->reason, sizeof(hv->reason), fmt, ap);
-	va_end(ap);
-}
-
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
