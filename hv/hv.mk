@@ -9,7 +9,9 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/accel.c hv/pte_check.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 # Issue 12: the device bus, PCI and the virtio devices (hv/devices/).
-HV_SRCS += hv/bus.c hv/end.c hv/irq.c
+HV_SRCS += hv/bus.c hv/end.c hv/irq.c hv/virtq.c hv/devices/pci.c \
+           hv/devices/virtio_pci.c hv/devices/virtio_blk.c \
+           hv/devices/virtio_console.c hv/devices/virtio_balloon.c
 HV_HDRS += $(wildcard hv/devices/*.h)
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
