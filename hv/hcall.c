@@ -1,5 +1,6 @@
-/* hcall.c: port-I/O dispatch, the hypercall table and hv's own
- * hypercalls.  See hcall.h for the transport and the registration API. */
+/* hcall.c: the hypercall table and hv's own hypercalls (port dispatch
+ * is the bus's, bus.c).  See hcall.h for the transport and the
+ * registration API. */
 #include "hcall.h"
 
 #include <inttypes.h>
@@ -7,41 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define HV_MAX_PORT_RANGES 32
-
-struct hv_port_range {
-	uint16_t base, count;
-	const char *name;
-	hv_port_fn fn;
-	void *opaque;
-};
-
 struct hv_hcall_entry {
 	const char *name;
 	hv_hcall_fn fn;
 };
 
-static struct hv_port_range hv_ports[HV_MAX_PORT_RANGES];
-static unsigned hv_nports;
 static struct hv_hcall_entry hv_hcalls[HV_HCALL_MAX];
-
-/* Claim ports base .. base+count-1.  Overlapping claims are a bug in hv
- * or a backend, refused with -1 so it shows at start-up. */
-int hv_port_register(uint16_t base, uint16_t count, const char *name,
-		     hv_port_fn fn, void *opaque)
-{
-	if (count == 0 || fn == NULL || hv_nports == HV_MAX_PORT_RANGES ||
-	    (uint32_t)base + count > 0x10000)
-		return -1;
-	for (unsigned i = 0; i < hv_nports; i++) {
-		const struct hv_port_range *r = &hv_ports[i];
-		if (base < r->base + r->count && r->base < base + count)
-			return -1;
-	}
-	hv_ports[hv_nports++] = (struct hv_port_range){ base, count, name, fn,
-							opaque };
-	return 0;
-}
 
 /* Put fn at number nr; a number is registered once. */
 int hv_hcall_register(uint32_t nr, const char *name, hv_hcall_fn fn)
@@ -55,35 +27,6 @@ int hv_hcall_register(uint32_t nr, const char *name, hv_hcall_fn fn)
 const char *hv_hcall_name(uint32_t nr)
 {
 	return nr < HV_HCALL_MAX && hv_hcalls[nr].name ? hv_hcalls[nr].name : "?";
-}
-
-static const struct hv_port_range *hv_port_find(uint16_t port)
-{
-	for (unsigned i = 0; i < hv_nports; i++)
-		if (port >= hv_ports[i].base &&
-		    port - hv_ports[i].base < hv_ports[i].count)
-			return &hv_ports[i];
-	return NULL;
-}
-
-const char *hv_port_name(uint16_t port)
-{
-	const struct hv_port_range *r = hv_port_find(port);
-	return r ? r->name : "unclaimed";
-}
-
-/* One element of a port access.  Unclaimed ports behave like an empty
- * ISA bus: reads float high, writes vanish. */
-void hcall__io(struct hv *hv, struct hv_io *io)
-{
-	const struct hv_port_range *r = hv_port_find(io->port);
-
-	if (r) {
-		r->fn(hv, io, r->opaque);
-		return;
-	}
-	if (!io->out)
-		io->val = io->size == 4 ? 0xffffffffu : (1u << (8 * io->size)) - 1;
 }
 
 /* The checked door for hypercall arguments: a pointer to len guest bytes

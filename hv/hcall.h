@@ -1,9 +1,10 @@
 /* hcall.h: the host side's dispatcher, used by hv's own devices and by
  * the backends (issue 6).  Two layers:
  *
- * Ports.  hv_port_register() claims a range of I/O ports; every guest
- * in/out there (each element of a rep ins/outs) calls the handler with a
- * struct hv_io.  Unclaimed ports read as all ones and ignore writes.
+ * Ports.  hv_port_register() claims a range of I/O ports on hv's bus
+ * (bus.h: it is bus__register_pio); every guest in/out there (each
+ * element of a rep ins/outs) calls the handler with a struct hv_io.
+ * Unclaimed ports read as all ones and ignore writes.
  * A backend with its own calling convention (the VMware-like backdoor,
  * 0x5658, magic in eax, command in ecx) claims its port directly.
  *
@@ -23,13 +24,7 @@
 #define HV_HCALL_H
 
 #include "hv.h"
-
-struct hv_io {
-	uint16_t port;
-	uint8_t size;       /* 1, 2 or 4 */
-	uint8_t out;        /* 1: guest writes val; 0: handler sets val */
-	uint32_t val;
-};
+#include "bus.h"
 
 typedef void (*hv_port_fn)(struct hv *hv, struct hv_io *io, void *opaque);
 
@@ -58,8 +53,6 @@ void *hv_guest_range(struct hv *hv, uint64_t gpa, uint64_t len,
 const char *hv_hcall_name(uint32_t nr);
 const char *hv_port_name(uint16_t port);
 
-/* Used by the run loop. */
-void hcall__io(struct hv *hv, struct hv_io *io);
 void hcall__init(struct hv *hv);
 
 #endif

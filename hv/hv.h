@@ -33,10 +33,16 @@ enum hv_status {
 #define HV_PORT_COM1     0x03f8
 
 #define HV_MAX_MODULES   16
+#define HV_MAX_DISKS     8
 
 struct hv_module_opt {
 	const char *file;
 	const char *string;
+};
+
+struct hv_disk_opt {
+	const char *file;
+	int ro;                     /* ",ro": VIRTIO_BLK_F_RO, opened read-only */
 };
 
 struct hv_opts {
@@ -51,6 +57,12 @@ struct hv_opts {
 	int stats, trace;
 	int no_mmap;                 /* --no-mmap: mem_lower/upper only */
 	const char *accel;          /* --accel: "auto", "kvm" or "nested" */
+	/* Issue 12: virtio devices on PCI (hv/devices/). */
+	struct hv_disk_opt disk[HV_MAX_DISKS];  /* --disk FILE[,ro] */
+	unsigned ndisk;
+	int virtio_console;         /* --virtio-console */
+	int64_t balloon_mib;        /* --balloon MIB, -1 = no balloon device */
+	const char *balloon_control;    /* --balloon-control FILE */
 };
 
 #define HV_NREASON 64
@@ -64,6 +76,7 @@ struct hv_stats {
 	uint64_t hcall_bad;                 /* unknown numbers */
 	uint64_t mmio_read, mmio_write, rom_write;
 	uint32_t select;                    /* counter chosen through 0xf0 */
+	uint64_t balloon_pages;             /* pages in the virtio balloon */
 };
 
 struct hv {
@@ -116,6 +129,8 @@ void stats__exit(struct hv *hv, unsigned reason);
 void stats__print(struct hv *hv);
 uint64_t stats__read(struct hv *hv, uint32_t selector);
 const char *stats__reason_name(unsigned reason);
+uint64_t stats__guest_resident(struct hv *hv);	/* guest RAM pages resident (mincore) */
+uint64_t stats__rss_pages(void);			/* hv's resident set, 4 KiB pages */
 /* timer.c */
 int timer__start(struct hv *hv);
 int timer__expired(void);

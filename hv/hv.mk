@@ -8,6 +8,11 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c \
            hv/accel.c hv/pte_check.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
+# Issue 12: the device bus, PCI and the virtio devices (hv/devices/).
+HV_SRCS += hv/bus.c hv/end.c hv/irq.c hv/virtq.c hv/devices/pci.c \
+           hv/devices/virtio_pci.c hv/devices/virtio_blk.c \
+           hv/devices/virtio_console.c hv/devices/virtio_balloon.c
+HV_HDRS += $(wildcard hv/devices/*.h)
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
 	$(call say,HOSTCC,$@)
@@ -25,6 +30,11 @@ $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
 $(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 $(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c hv/pte_check.c hv/gmem.c))
+# Issue 12: the ring walker, PCI config space and the virtio transport.
+$(eval $(call unit_test,hv_virtq,tests/unit/test_hv_virtq.c hv/virtq.c hv/gmem.c))
+$(BUILD)/tests/hv_virtq $(BUILD)/tests/hv_virtq-san: hv/virtq.h hv/gmem.h
+$(eval $(call unit_test,hv_pci,tests/unit/test_hv_pci.c hv/bus.c hv/end.c hv/gmem.c hv/virtq.c hv/devices/pci.c hv/devices/virtio_pci.c))
+$(BUILD)/tests/hv_pci $(BUILD)/tests/hv_pci-san: $(HV_HDRS)
 $(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk

@@ -5,6 +5,8 @@
  * See hv/hv.md for every option and exit status. */
 #include "hcall.h"
 #include "backend.h"
+#include "devices/pci.h"
+#include "devices/virtio_dev.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,27 +39,18 @@ static const char hv_usage[] =
 "      --accel MODE      where KVM comes from: auto (default, or $HV_ACCEL):\n"
 "                        /dev/kvm when usable, else nested; kvm: /dev/kvm\n"
 "                        only; nested: inside a nested-KVM VM under QEMU TCG\n"
+"      --disk FILE[,ro]  a virtio-blk disk on PCI backed by the raw image FILE\n"
+"                        (whole 512-byte sectors; ro: read-only); up to 8\n"
+"      --virtio-console  a virtio-console on PCI whose port 0 is stdout\n"
+"      --balloon MIB     a virtio-balloon on PCI with an initial target of MIB\n"
+"      --balloon-control FILE  the balloon's target in MiB follows FILE's\n"
+"                        content whenever it changes (adds the balloon)\n"
 "  -h, --help            this text\n"
 "      --version         hv's version\n"
 "Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
 "2 usage, 4 bad image, 6 guest crashed, 8 timeout, 10 guest misbehaved,\n"
 "12 hv internal error, 14 --accel kvm without a usable KVM, 16 the nested\n"
 "VM could not run the guest.\n";
-
-/* First reason wins: a crash found while reporting a timeout, say, must
- * not overwrite the first explanation. */
-void hv_end(struct hv *hv, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (hv->ended)
-		return;
-	hv->ended = 1;
-	hv->status = status;
-	va_start(ap, fmt);
-	vsnprintf(hv->reason, sizeof(hv->reason), fmt, ap);
-	va_end(ap);
-}
 
 static int usage_error(const char *fmt, ...)
 {
@@ -173,7 +166,42 @@ static char *join_cmdline(int argc, char **argv)
 }
 
 enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
-       OPT_TRACE, OPT_VERSION, OPT_NO_MMAP, OPT_ACCEL };
+       OPT_TRACE, OPT_VERSION, OPT_NO_MMAP, OPT_ACCEL,
+       OPT_DISK, OPT_VCONSOLE, OPT_BALLOON, OPT_BALLOON_CTL };
+
+/* FILE[,ro]: the first comma starts the options; "ro" is the only one
+ * (and "rw", the default). */
+static int parse_disk(struct hv_opts *o, char *arg)
+{
+	char *comma = strchr(arg, ',');
+
+	if (o->ndisk == HV_MAX_DISKS)
+		return usage_error("--disk: at most %d disks", HV_MAX_DISKS);
+	if (comma)
+		*comma = '\0';
+	if (*arg == '\0')
+		return usage_error("--disk: empty file name");
+	if (comma && strcmp(comma + 1, "ro") && strcmp(comma + 1, "rw"))
+		return usage_error("--disk %s,%s: unknown option '%s' (want FILE or FILE,ro)",
+				   arg, comma + 1, comma + 1);
+	o->disk[o->ndisk].file = arg;
+	o->disk[o->ndisk++].ro = comma && strcmp(comma + 1, "ro") == 0;
+	return 0;
+}
+
+static int parse_balloon(struct hv_opts *o, const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > (long long)(GMEM_MAX_SIZE >> 20))
+		return usage_error("--balloon %s: want a number of MiB, 0 to %llu", s,
+				   (unsigned long long)(GMEM_MAX_SIZE >> 20));
+	o->balloon_mib = v;
+	return 0;
+}
 
 static const struct option hv_longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -185,6 +213,10 @@ static const struct option hv_longopts[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "no-mmap", no_argument, NULL, OPT_NO_MMAP },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "virtio-console", no_argument, NULL, OPT_VCONSOLE },
+	{ "balloon", required_argument, NULL, OPT_BALLOON },
+	{ "balloon-control", required_argument, NULL, OPT_BALLOON_CTL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 }
@@ -209,6 +241,16 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 	case OPT_TRACE: o->trace = 1; return 0;
 	case OPT_NO_MMAP: o->no_mmap = 1; return 0;
 	case OPT_ACCEL: return parse_accel(o, "--accel ", arg);
+	case OPT_DISK: return parse_disk(o, arg);
+	case OPT_VCONSOLE: o->virtio_console = 1; return 0;
+	case OPT_BALLOON: return parse_balloon(o, arg);
+	case OPT_BALLOON_CTL:
+		if (*arg == '\0')
+			return usage_error("--balloon-control: empty file name");
+		o->balloon_control = arg;
+		if (o->balloon_mib < 0)
+			o->balloon_mib = 0;
+		return 0;
 	case 'h': fputs(hv_usage, stdout); return -1;
 	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
 	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */
@@ -227,6 +269,7 @@ static int parse_args(struct hv_opts *o, int argc, char **argv)
 	o->mem = 64ull << 20;
 	o->backend = "none";
 	o->accel = "auto";
+	o->balloon_mib = -1;
 	if (getenv("HV_ACCEL") && *getenv("HV_ACCEL") &&
 	    (rc = parse_accel(o, "HV_ACCEL=", getenv("HV_ACCEL"))) != 0)
 		return rc;
@@ -243,6 +286,36 @@ static int parse_args(struct hv_opts *o, int argc, char **argv)
 		return usage_error("unexpected argument '%s' (kernel arguments go after --)",
 				   argv[optind + 1]);
 	o->kernel = argv[optind];
+	return 0;
+}
+
+/* The virtio devices' files (disk images, the balloon's control file),
+ * checked before any KVM is touched: 0 or an exit status. */
+static int virtio_open(struct hv *hv)
+{
+	int rc;
+
+	for (unsigned i = 0; i < hv->opt.ndisk; i++)
+		if ((rc = vblk__open(hv, i)) != 0)
+			return rc;
+	if (hv->opt.balloon_mib >= 0 && (rc = vballoon__open(hv)) != 0)
+		return rc;
+	return 0;
+}
+
+/* PCI bus 0 and its devices, in this order: disks as given, the
+ * console, the balloon (so slots and lines follow the command line). */
+static int virtio_add(struct hv *hv)
+{
+	if (pci__init(hv))
+		return -1;
+	for (unsigned i = 0; i < hv->opt.ndisk; i++)
+		if (vblk__add(hv, i))
+			return -1;
+	if (hv->opt.virtio_console && vcon__add(hv))
+		return -1;
+	if (hv->opt.balloon_mib >= 0 && vballoon__add(hv))
+		return -1;
 	return 0;
 }
 
@@ -294,6 +367,8 @@ int main(int argc, char **argv)
 		return HV_EXIT_IMAGE;
 	if (loader__boot_image(hv))         /* kernel, modules, Multiboot info */
 		return HV_EXIT_IMAGE;
+	if ((rc = virtio_open(hv)) != 0)    /* --disk images, balloon control */
+		return rc;
 	if ((rc = accel__choose(hv, argc, args)) != 0)  /* /dev/kvm, or nested */
 		return rc;
 	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, slots */
@@ -301,6 +376,8 @@ int main(int argc, char **argv)
 	hcall__init(hv);                    /* hypercall port and table */
 	devices__init(hv);                  /* exit, io-delay, stats ports */
 	uart__init(hv);                     /* COM1 */
+	if (virtio_add(hv))                 /* PCI bus 0, virtio devices */
+		return HV_EXIT_INTERNAL;
 	if (hv_backend_init(hv))            /* --backend: its ports and calls */
 		return HV_EXIT_INTERNAL;
 	if (vcpu__init(hv))                 /* CPUID, Multiboot entry state */

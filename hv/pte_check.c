@@ -3,6 +3,7 @@
 #include "pte_check.h"
 
 #define PTE_P      0x1ull
+#define PTE_PCD    0x10ull
 #define PTE_PS     0x80ull
 #define PTE_ADDR   0x000ffffffffff000ull
 #define SPAN_2M    (2ull << 20)
@@ -35,6 +36,15 @@ static uint64_t pte_span(uint64_t val, unsigned level)
 	return level == HV_PTE_LEVEL_PMD ? SPAN_2M : SPAN_1G;
 }
 
+/* The one place outside RAM a guest may map: a 4 KiB page of hv's PCI
+ * memory-BAR window, uncached (PCD), as device registers must be.  A
+ * large page or a table there, or a cached mapping, is refused. */
+static int pte_bar_page(uint64_t val, unsigned level, uint64_t frame)
+{
+	return level == HV_PTE_LEVEL_PTE && (val & PTE_PCD) &&
+	       frame >= HV_PTE_BAR_START && frame < HV_PTE_BAR_END;
+}
+
 enum hv_pte_verdict hv_pte_check(uint64_t val, unsigned level, uint64_t mem)
 {
 	uint64_t frame, span;
@@ -45,6 +55,8 @@ enum hv_pte_verdict hv_pte_check(uint64_t val, unsigned level, uint64_t mem)
 		return HV_PTE_RESERVED;
 	span = pte_span(val, level);
 	frame = val & PTE_ADDR & ~(span - 1);
+	if (pte_bar_page(val, level, frame))
+		return HV_PTE_OK;
 	if (frame >= mem || span > mem - frame)
 		return HV_PTE_FRAME;
 	return HV_PTE_OK;

@@ -21,6 +21,11 @@ enum hv_pte_verdict {
 	HV_PTE_FRAME,       /* maps (part of) a frame outside guest memory */
 };
 
+/* hv's PCI memory-BAR window (hv/devices/pci.h places every BAR there):
+ * a PTE (level 1) with PCD set may map a 4 KiB frame in it. */
+#define HV_PTE_BAR_START 0xE0000000ull
+#define HV_PTE_BAR_END   0xFEC00000ull
+
 /* Verdict on value val at level (1-4; the caller refuses any other) in
  * a guest of mem bytes (hole included, as gmem.size).  An entry that is
  * not present maps nothing and is always HV_PTE_OK. */

@@ -9,12 +9,17 @@
  *   0x0003NNNN          hypercalls with number NNNN
  *   0x00040000          unknown hypercall numbers
  *   0x00040001/2/3      MMIO reads, MMIO writes, writes to the ROM window
+ *   0x00050000          4 KiB pages in the virtio balloon
+ *   0x00050001          guest RAM pages resident in the host (mincore)
+ *   0x00050002          hv's resident set in 4 KiB pages (/proc/self/statm)
  *   anything else       reads as all ones */
 #include "hcall.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static const char *const stats_reason_name[] = {
 	[KVM_EXIT_UNKNOWN] = "unknown", [KVM_EXIT_EXCEPTION] = "exception",
@@ -48,6 +53,36 @@ void stats__exit(struct hv *hv, unsigned reason)
 	hv->stats.reason[reason < HV_NREASON ? reason : 0]++;
 }
 
+/* Pages of guest RAM the host has backed now: what ballooning frees. */
+uint64_t stats__guest_resident(struct hv *hv)
+{
+	uint64_t pages = hv->gm.size / 4096, n = 0;
+	unsigned char *vec = malloc(pages ? pages : 1);
+
+	if (vec == NULL || hv->gm.ram == NULL || mincore(hv->gm.ram, hv->gm.size, vec)) {
+		free(vec);
+		return UINT64_MAX;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	free(vec);
+	return n;
+}
+
+uint64_t stats__rss_pages(void)
+{
+	unsigned long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (f == NULL)
+		return UINT64_MAX;
+	if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return (uint64_t)rss * (uint64_t)page / 4096;
+}
+
 uint64_t stats__read(struct hv *hv, uint32_t sel)
 {
 	const struct hv_stats *s = &hv->stats;
@@ -64,6 +99,13 @@ uint64_t stats__read(struct hv *hv, uint32_t sel)
 		case 1: return s->mmio_read;
 		case 2: return s->mmio_write;
 		case 3: return s->rom_write;
+		}
+		break;
+	case 5:
+		switch (lo) {
+		case 0: return s->balloon_pages;
+		case 1: return stats__guest_resident(hv);
+		case 2: return stats__rss_pages();
 		}
 	}
 	return UINT64_MAX;
@@ -93,4 +135,5 @@ void stats__print(struct hv *hv)
 		fprintf(stderr, "hv: stats:   mmio reads %" PRIu64 " writes %" PRIu64
 			" (rom window %" PRIu64 ")\n",
 			s->mmio_read, s->mmio_write, s->rom_write);
+	dev__stats_all(hv);                 /* per device: hv/devices/ */
 }

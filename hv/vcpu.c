@@ -173,28 +173,38 @@ static void vcpu_io(struct hv *hv)
 				    .out = run->io.direction == KVM_EXIT_IO_OUT };
 		if (io.out)
 			memcpy(&io.val, p, io.size);
-		hcall__io(hv, &io);
+		if (bus__pio(hv, &io) < 0 && !io.out)   /* an empty ISA bus */
+			io.val = io.size == 4 ? 0xffffffffu : (1u << (8 * io.size)) - 1;
 		if (!io.out)
 			memcpy(p, &io.val, io.size);
 		p += io.size;
 	}
 }
 
-/* MMIO reaches hv only for addresses with no RAM behind them or for
- * writes to the read-only window: reads float high, writes are dropped. */
+/* MMIO reaches hv for addresses with no RAM behind them (device BARs
+ * on the bus, or nothing) and for writes to the read-only window.  What
+ * no device claims reads as all ones and swallows writes. */
 static void vcpu_mmio(struct hv *hv)
 {
 	struct kvm_run *run = hv->run;
 	uint64_t a = run->mmio.phys_addr;
+	unsigned len = run->mmio.len;
 
+	if (len == 0 || len > sizeof(run->mmio.data)) {
+		hv_end(hv, HV_EXIT_INTERNAL, "KVM gave a malformed MMIO exit (len %u)", len);
+		return;
+	}
 	if (!run->mmio.is_write) {
 		hv->stats.mmio_read++;
 		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		bus__mmio(hv, a, run->mmio.data, len, false);
 		return;
 	}
 	hv->stats.mmio_write++;
 	if (a >= GMEM_HOLE_START && a < GMEM_HOLE_END)
 		hv->stats.rom_write++;
+	else
+		bus__mmio(hv, a, run->mmio.data, len, true);
 }
 
 static void vcpu_trace(struct hv *hv)
@@ -212,9 +222,10 @@ static void vcpu_trace(struct hv *hv)
 			run->io.count, v);
 		break;
 	case KVM_EXIT_MMIO:
-		fprintf(stderr, "hv: exit %" PRIu64 " mmio %s %#llx len %u\n",
+		fprintf(stderr, "hv: exit %" PRIu64 " mmio %s %#llx (%s) len %u\n",
 			hv->stats.total, run->mmio.is_write ? "write" : "read",
-			(unsigned long long)run->mmio.phys_addr, run->mmio.len);
+			(unsigned long long)run->mmio.phys_addr,
+			bus__mmio_name(run->mmio.phys_addr), run->mmio.len);
 		break;
 	default:
 		fprintf(stderr, "hv: exit %" PRIu64 " %s (%u)\n", hv->stats.total,
@@ -292,6 +303,7 @@ int vcpu__run(struct hv *hv)
 
 		if (hv->backend_poll)
 			hv->backend_poll(hv);
+		dev__poll_all(hv);              /* work other threads queued */
 		if (hv->ended)
 			break;
 		rc = ioctl(hv->vcpu, KVM_RUN, 0);

@@ -35,6 +35,8 @@ $(eval $(call fuzz_target,vmi_guest,vmi-rom/guest.c vmi-rom/validate.c,$(FUZZ_GU
 $(eval $(call fuzz_target,hv_loader,hv/mboot.c hv/rom.c))
 $(eval $(call fuzz_target,romtool,vmi-rom/romtool_image.c vmi-rom/validate.c))
 $(eval $(call fuzz_target,romtool_build,vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))
+# Issue 12 (issue 11 item 27): the virtio rings hv walks.
+$(eval $(call fuzz_target,virtq,hv/virtq.c hv/gmem.c))
 $(eval $(call fuzz_target,hv_requests,hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 $(eval $(call fuzz_target,cmdline,kernel/cmdline.c,-Ikernel/include))
 $(eval $(call fuzz_target,memmap,kernel/memmap.c,-Ikernel/include))

@@ -155,3 +155,32 @@ put(f'{C}/vmi_guest/name-at-map', guest(0, [(3, 3, NAME, ord('T'))]))
 # query answers from the window's table: call 8's NATIVE gains clobbers
 # after init succeeded (a refusal that keeps the pages)
 put(f'{C}/vmi_guest/answer-after-init', guest(0, [(8, 3, 0xC0 + 8 * 8 + 2, 1)]))
+
+
+# ---- virtq: size log2 | EVENT_IDX 0x10 | INDIRECT 0x20, start index,
+# then guest RAM from 0: descriptors at 0, avail at 0x1000, used at 0x1400
+def vq(flags, start, descs, heads, tables=(), used_event=0):
+    ram = bytearray(0x1a00)
+    for i, (a, n, f, nx) in enumerate(descs):
+        struct.pack_into('<QIHH', ram, 16 * i, a, n, f, nx)
+    size = 1 << (flags & 0xf)
+    for k, h in enumerate(heads):
+        struct.pack_into('<H', ram, 0x1004 + 2 * ((start + k) % size), h)
+    struct.pack_into('<HH', ram, 0x1000, 0, (start + len(heads)) & 0xffff)
+    struct.pack_into('<H', ram, 0x1004 + 2 * size, used_event)
+    for at, entries in tables:
+        for i, (a, n, f, nx) in enumerate(entries):
+            struct.pack_into('<QIHH', ram, at + 16 * i, a, n, f, nx)
+    return bytes([flags, start]) + bytes(ram)
+
+
+NEXT, WRITE, IND = 1, 2, 4
+blk = [(0x2000, 16, NEXT, 1), (0x2100, 512, NEXT | WRITE, 2), (0x2400, 1, WRITE, 0)]
+put(f'{C}/virtq/blk-chain', vq(3, 0, blk, [0]))
+put(f'{C}/virtq/indirect', vq(0x33, 0, [(0x1800, 48, IND, 0)], [0],
+                               [(0x1800, blk)]))
+put(f'{C}/virtq/event-idx-wrap', vq(0x13, 0xfe, blk + blk, [0, 0, 0], used_event=1))
+put(f'{C}/virtq/loop', vq(3, 0, [(0x2000, 16, NEXT, 1), (0x2000, 16, NEXT, 0)], [0]))
+put(f'{C}/virtq/indirect-loop', vq(0x23, 0, [(0x1800, 32, IND, 0)], [0],
+                                    [(0x1800, [(0x2000, 1, NEXT, 1), (0x2000, 1, NEXT, 0)])]))
+put(f'{C}/virtq/outside', vq(3, 0, [(0xA0000, 16, 0, 0)], [0]))

@@ -51,6 +51,7 @@ $(HVG_OUT)/hostile/%.o: tests/hvguests/hostile/%.S
 	$(Q)$(HVG_CC) $(HVG_CFLAGS) -c -o $@ $<
 
 HVG_HOSTILE_OBJS := $(addprefix $(HVG_OUT)/hostile/,boot.o hostile.o)
+HVG_HOSTILE_OBJS += $(HVG_OUT)/hostile/virtio.o
 
 $(HVG_OUT)/hostile/hostile.elf: $(HVG_HOSTILE_OBJS) tests/hvguests/hostile/link.ld
 	$(call say,LD32,$@)

@@ -74,7 +74,7 @@ suite_mini() {
 suite_hostile() {
 	local T="--timeout 10" V="--timeout 10 --backend vmwarelike"
 	local X="--timeout 10 --backend xenlike"
-	echo "1..42"
+	echo "1..60"
 	check ok 33 "^hostile: ok PASS" "" -- $T "$HOST" -- ok
 	check cpuid 33 "^hostile: cpuid PASS" "" -- $T "$HOST" -- cpuid
 	check io 33 "^hostile: io PASS" "" -- $T "$HOST" -- io
@@ -131,10 +131,60 @@ suite_hostile() {
 	check xl-mmu-ptr 10 "" "^hv: xenlike mmu_update: guest range" -- $X "$HOST" -- xl-mmu-ptr
 	check xl-multi-big 10 "" "^hv: xenlike multicall: 9 entries, at most 8" -- \
 		$X "$HOST" -- xl-multi-big
+	suite_virtio
+}
+
+# The virtio devices (issue 12), driven by hand by the hostile guest.
+# Disk images live under build/: the nested VM can write only there.
+suite_virtio() {
+	local T="--timeout 20" D="$DISKS/d.img" R="$DISKS/ro.img" B="no-check"
+	local P="^hv: virtio-blk@00:01.0: queue 0:"
+	truncate -s 1M "$D"
+	truncate -s 8M "$DISKS/e.img"
+	head -c 1M /dev/urandom >"$R"
+	local ro_sum=$(cksum <"$R")
+	check vblk-ok 33 "^hostile: vblk-ok PASS" "" -- $T --disk "$D" "$HOST" -- vblk-ok
+	N=$((N + 1))
+	if head -c 4096 "$D" | cmp -s - <(yes 'hvdisk!' | head -c 4096) &&
+	   [ "$(tail -c +4097 "$D" | tr -d '\0' | wc -c)" = 0 ]; then
+		echo "ok $N vblk-ok-image"
+	else
+		echo "not ok $N vblk-ok-image # the image does not hold exactly what the guest wrote"
+	fi
+	check vblk-ro 33 "^hostile: vblk-ro PASS" "" -- $T --disk "$R,ro" "$HOST" -- vblk-ro
+	N=$((N + 1))
+	if [ "$(cksum <"$R")" = "$ro_sum" ]; then echo "ok $N vblk-ro-unchanged"
+	else echo "not ok $N vblk-ro-unchanged # the read-only image changed"; fi
+	check vblk-end 33 "^hostile: vblk-end PASS" "" -- $T --disk "$D" "$HOST" -- vblk-end
+	check vblk-qsize 33 "^hostile: vblk-qsize PASS" "" -- $T --disk "$D" "$HOST" -- vblk-qsize
+	check vblk-bench-depth1 33 "^hostile: vblk-bench depth 1 " "hv: stats: " -- \
+		$T --stats --disk "$DISKS/e.img" "$HOST" -- vblk-bench 1 4
+	check vblk-bench-depth64 33 "^hostile: vblk-bench depth 64 " "hv: stats: " -- \
+		$T --stats --disk "$DISKS/e.img" "$HOST" -- vblk-bench 64 4
+	check vblk-loop 10 "" "$P descriptor chain from head 0 is longer than 8 descriptors \(a loop\?\)" -- \
+		$T --disk "$D" "$HOST" -- vblk-loop
+	check vblk-indirect-loop 10 "" "$P descriptor chain from head 0 is longer than 4 descriptors" -- \
+		$T --disk "$D" "$HOST" -- vblk-ind-loop
+	check vblk-outside-ram 10 "" "$P descriptor 1 \(head 0\): buffer 0xf0000000\+0x200 is not guest RAM" -- \
+		$T --disk "$D" "$HOST" -- vblk-outside
+	check vblk-huge-length 10 "" "$P descriptor 1 \(head 0\): buffer 0x200000\+0xfffff000 is not guest RAM" -- \
+		$T --disk "$D" "$HOST" -- vblk-huge
+	check vblk-ring-outside-ram 10 "" "$P descriptor table at 0xf0000000\+0x80 is not guest RAM" -- \
+		$T --disk "$D" "$HOST" -- vblk-ring-outside
+	check vblk-avail-idx 10 "" "$P avail idx 100 is 100 entries ahead" -- \
+		$T --disk "$D" "$HOST" -- vblk-avail
+	check vcon-ok 33 "^hostile: vcon hello over virtio$" "" -- $T --virtio-console "$HOST" -- vcon-ok
+	check vballoon-ok 33 "^hostile: vballoon-ok PASS" "" -- $T --balloon 4 "$HOST" -- vballoon-ok
+	echo 0 >"$DISKS/ctl"
+	( sleep 2; echo 8 >"$DISKS/ctl" ) &
+	check vballoon-control 33 "^hostile: vballoon-ctl PASS" "" -- \
+		--timeout 60 --balloon-control "$DISKS/ctl" "$HOST" -- vballoon-ctl
+	wait
+	check pci 33 "^hostile: pci PASS" "" -- $T --disk "$D" --disk "$DISKS/e.img" "$HOST" -- pci
 }
 
 suite_cli() {
-	echo "1..22"
+	echo "1..33"
 	check help 0 "^usage: hv" "" -- --help
 	check version 0 "^hv [0-9]" "" -- --version
 	check no-kernel 2 "" "no KERNEL given" --
@@ -161,6 +211,26 @@ suite_cli() {
 	check rom-big 4 "" "over the 131072 bytes" -- --rom "$TMP/rombig" "$MINI"
 	check rom-signature 4 "" "no 0x55AA" -- --rom "$TMP/romsig" "$MINI"
 	check module-missing 4 "" "^hv: module $TMP/none:" -- --module "$TMP/none" "$MINI"
+	# --disk, --balloon: refused on the host before any KVM (issue 12)
+	check disk-missing 4 "" "^hv: disk $TMP/none: No such file or directory$" -- \
+		--disk "$TMP/none" "$MINI"
+	check disk-directory 4 "" "^hv: disk $TMP: Is a directory$" -- --disk "$TMP" "$MINI"
+	check disk-directory-ro 4 "" "^hv: disk $TMP: not a regular file or a block device$" -- \
+		--disk "$TMP,ro" "$MINI"
+	check disk-readonly-file 4 "" "^hv: disk $TMP/ro.img: read-only file \(mode 0444\): give $TMP/ro.img,ro" -- \
+		--disk "$TMP/ro.img" "$MINI"
+	check disk-part-sector 4 "" "^hv: disk $TMP/rom700: size 700 bytes: want a non-zero multiple of 512$" -- \
+		--disk "$TMP/rom700" "$MINI"
+	check disk-empty 4 "" "^hv: disk $TMP/empty.img: size 0 bytes" -- --disk "$TMP/empty.img" "$MINI"
+	check disk-option 2 "" "^hv: --disk $TMP/ro.img,foo: unknown option 'foo'" -- \
+		--disk "$TMP/ro.img,foo" "$MINI"
+	check disk-too-many 2 "" "^hv: --disk: at most 8 disks" -- $(for i in 0 1 2 3 4 5 6 7 8; do
+		echo --disk "$TMP/ro.img,ro"; done) "$MINI"
+	check balloon-too-big 2 "" "^hv: --balloon 100: more than the guest's 64 MiB of RAM$" -- \
+		--balloon 100 "$MINI"
+	check balloon-junk 2 "" "^hv: --balloon 4x: want a number of MiB" -- --balloon 4x "$MINI"
+	check balloon-control-missing 4 "" "^hv: balloon-control $TMP/none: No such file or directory$" -- \
+		--balloon-control "$TMP/none" "$MINI"
 }
 
 # Inputs the cases use.
@@ -172,6 +242,11 @@ head -c 700 "$TMP/rom" >"$TMP/rom700" 2>/dev/null; head -c 188 /dev/zero >>"$TMP
 { cat "$TMP/rom"; head -c $((256 * 1024 - 512)) /dev/zero; } >"$TMP/rombig"
 head -c 512 /dev/zero >"$TMP/romsig"
 objcopy -O elf64-x86-64 "$MINI" "$TMP/mini64.elf" 2>/dev/null
+head -c 4096 /dev/zero >"$TMP/ro.img"; chmod 444 "$TMP/ro.img"
+: >"$TMP/empty.img"
+mkdir -p build/hvguests
+DISKS=$(mktemp -d "$PWD/build/hvguests/disks.XXXXXX")
+trap 'rm -rf "$TMP" "$DISKS"' EXIT
 
 if [ ! -x "$HV" ]; then
 	echo "1..1"; echo "not ok 1 hv # $HV not built"; exit 1

@@ -1,7 +1,8 @@
 /* test_hv_pte.c: both of hv's page-table checkers (hv/xenlike_check.c,
  * hv/vmwarelike_check.c) judge the same entry the same way, by the one
  * rule in hv/pte_check.c: reserved bits refused at every level, frames
- * inside guest memory only. */
+ * inside guest memory only, or a 4 KiB uncached page of hv's PCI BAR
+ * window. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -64,6 +65,19 @@ static const struct pte_case cases[] = {
 	{ MEM | 0x83, 2, 1, "2 MiB page past RAM" },
 	{ 0x83, 3, 1, "1 GiB page larger than RAM" },
 	{ 0x8000000000300003ull, 1, 0, "XD set" },
+	/* hv's BAR window [0xE0000000, 0xFEC00000): 4 KiB, PCD only */
+	{ 0xE0000013ull, 1, 0, "BAR window page, PCD" },
+	{ 0xE0000033ull, 1, 0, "BAR window page, PCD and accessed" },
+	{ 0x80000000FEBFF01Bull, 1, 0, "last BAR window page, PCD|PWT, XD" },
+	{ 0xE0000003ull, 1, 1, "BAR window page without PCD" },
+	{ 0xE000000Bull, 1, 1, "BAR window page, PWT only" },
+	{ 0xFEC00013ull, 1, 1, "page at the window's end (IOAPIC), PCD" },
+	{ 0xDFFFF013ull, 1, 1, "page below the window, PCD" },
+	{ 0xE0000093ull, 2, 1, "2 MiB page in the window, PCD" },
+	{ 0xE0000013ull, 2, 1, "table pointer into the window" },
+	{ 0xE0000013ull, 3, 1, "level-3 table pointer into the window" },
+	{ 0xE0000013ull, 4, 1, "level-4 table pointer into the window" },
+	{ 0x1E0000013ull, 1, 1, "window address plus 4 GiB, PCD" },
 };
 
 static void test_same_rule_both_backends(void **state)

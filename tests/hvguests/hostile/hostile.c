@@ -9,24 +9,24 @@ struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
 };
 
-static uint32_t ram_end;            /* from mem_upper */
-static const char *arg;             /* the command line after the case */
-static int failures;
+uint32_t ram_end;            /* from mem_upper */
+const char *arg;             /* the command line after the case */
+int failures;
 
-static void putc(char c)
+void putc(char c)
 {
 	while (!(inb(PORT_COM1 + 5) & 0x20))
 		;
 	outb(PORT_COM1, (uint8_t)c);
 }
 
-static void puts(const char *s)
+void puts(const char *s)
 {
 	while (*s)
 		putc(*s++);
 }
 
-static void putu(uint32_t v)
+void putu(uint32_t v)
 {
 	char b[12];
 	int i = 11;
@@ -36,21 +36,21 @@ static void putu(uint32_t v)
 	puts(b + i);
 }
 
-static void puthex(uint32_t v)
+void puthex(uint32_t v)
 {
 	puts("0x");
 	for (int i = 28; i >= 0; i -= 4)
 		putc("0123456789abcdef"[(v >> i) & 15]);
 }
 
-static void leave(uint32_t code)
+void leave(uint32_t code)
 {
 	outl(PORT_EXIT, code);
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
 
-static void check(int ok, const char *what, uint32_t got)
+void check(int ok, const char *what, uint32_t got)
 {
 	if (ok)
 		return;
@@ -58,26 +58,26 @@ static void check(int ok, const char *what, uint32_t got)
 	failures++;
 }
 
-static void verdict(const char *name)
+void verdict(const char *name)
 {
 	puts("hostile: "); puts(name);
 	puts(failures ? " FAIL\n" : " PASS\n");
 	leave(failures ? 0x11 : 0x10);
 }
 
-static void survived(const char *name)
+void survived(const char *name)
 {
 	puts("hostile: survived "); puts(name); putc('\n');
 	leave(0x11);
 }
 
-static uint32_t lcg(uint32_t *x)
+uint32_t lcg(uint32_t *x)
 {
 	*x = *x * 1103515245u + 12345u;
 	return *x ^ (*x >> 16);
 }
 
-static uint32_t atou(const char *s)
+uint32_t atou(const char *s)
 {
 	uint32_t v = 0;
 	while (*s >= '0' && *s <= '9')
@@ -489,6 +489,15 @@ static const struct {
 	{ "xl-setup-ptr", case_xl_setup_ptr }, { "xl-console-big", case_xl_console_big },
 	{ "xl-mmu-big", case_xl_mmu_big }, { "xl-mmu-ptr", case_xl_mmu_ptr },
 	{ "xl-multi-big", case_xl_multi_big },
+	/* virtio devices on PCI (virtio.c) */
+	{ "vblk-ok", case_vblk_ok }, { "vblk-ro", case_vblk_ro },
+	{ "vblk-end", case_vblk_end }, { "vblk-qsize", case_vblk_qsize },
+	{ "vblk-bench", case_vblk_bench }, { "vblk-loop", case_vblk_loop },
+	{ "vblk-ind-loop", case_vblk_ind_loop }, { "vblk-outside", case_vblk_outside },
+	{ "vblk-huge", case_vblk_huge }, { "vblk-ring-outside", case_vblk_ring_outside },
+	{ "vblk-avail", case_vblk_avail }, { "vcon-ok", case_vcon_ok },
+	{ "vballoon-ok", case_vballoon_ok }, { "vballoon-ctl", case_vballoon_ctl },
+	{ "pci", case_pci },
 };
 
 /* "name" equals the first word of s; arg is set to what follows. */

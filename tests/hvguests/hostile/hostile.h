@@ -57,4 +57,36 @@ static inline uint32_t stats(uint32_t selector)
 	return inl(PORT_STATS);
 }
 
+/* hostile.c's console and verdicts, for the cases in other files. */
+extern uint32_t ram_end;            /* from mem_upper */
+extern const char *arg;             /* the command line after the case */
+extern int failures;
+void putc(char c);
+void puts(const char *s);
+void putu(uint32_t v);
+void puthex(uint32_t v);
+void leave(uint32_t code) __attribute__((noreturn));
+void check(int ok, const char *what, uint32_t got);
+void verdict(const char *name) __attribute__((noreturn));
+void survived(const char *name) __attribute__((noreturn));
+uint32_t lcg(uint32_t *x);
+uint32_t atou(const char *s);
+
+/* virtio.c: the virtio devices driven by hand. */
+void case_vblk_ok(void);
+void case_vblk_ro(void);
+void case_vblk_end(void);
+void case_vblk_qsize(void);
+void case_vblk_bench(void);
+void case_vblk_loop(void);
+void case_vblk_ind_loop(void);
+void case_vblk_outside(void);
+void case_vblk_huge(void);
+void case_vblk_ring_outside(void);
+void case_vblk_avail(void);
+void case_vcon_ok(void);
+void case_vballoon_ok(void);
+void case_vballoon_ctl(void);
+void case_pci(void);
+
 #endif

@@ -1,0 +1,367 @@
+/* virtio_pci.c: the virtio 1.x PCI transport; see virtio_pci.h. */
+#include "virtio_pci.h"
+#include "../hv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VIRTIO_PCI_CAP_COMMON  1
+#define VIRTIO_PCI_CAP_NOTIFY  2
+#define VIRTIO_PCI_CAP_ISR     3
+#define VIRTIO_PCI_CAP_DEVICE  4
+#define VIRTIO_NO_VECTOR       0xffff
+
+static struct virtq_chain vdev_chain;   /* one request at a time: one vCPU */
+
+static void put16(uint8_t *b, uint16_t v) { memcpy(b, &v, 2); }
+static void put32(uint8_t *b, uint32_t v) { memcpy(b, &v, 4); }
+static void put64(uint8_t *b, uint64_t v) { memcpy(b, &v, 8); }
+static uint16_t get16(const uint8_t *b) { uint16_t v; memcpy(&v, b, 2); return v; }
+static uint32_t get32(const uint8_t *b) { uint32_t v; memcpy(&v, b, 4); return v; }
+static uint64_t get64(const uint8_t *b) { uint64_t v; memcpy(&v, b, 8); return v; }
+
+bool vdev__has(const struct vdev *v, unsigned bit)
+{
+	return (v->driver_features >> bit) & 1;
+}
+
+/* One vendor capability (virtio 1.1, 4.1.4) at config offset at. */
+static void vdev_cap(struct vdev *v, unsigned at, unsigned next, uint8_t type,
+		     uint32_t off, uint32_t len, unsigned caplen)
+{
+	uint8_t *c = &v->pci.cfg[at];
+
+	c[0] = 0x09;                            /* vendor-specific */
+	c[1] = (uint8_t)next;
+	c[2] = (uint8_t)caplen;
+	c[3] = type;
+	c[4] = 0;                               /* BAR0 */
+	put32(c + 8, off);
+	put32(c + 12, len);
+	if (type == VIRTIO_PCI_CAP_NOTIFY)
+		put32(c + 16, VDEV_NOTIFY_MULT);
+}
+
+static void vdev_caps(struct vdev *v)
+{
+	uint16_t status;
+
+	vdev_cap(v, 0x40, 0x50, VIRTIO_PCI_CAP_COMMON, VDEV_COMMON, VDEV_COMMON_LEN, 16);
+	vdev_cap(v, 0x50, 0x64, VIRTIO_PCI_CAP_NOTIFY, VDEV_NOTIFY,
+		 VDEV_NOTIFY_MULT * v->ops->nqueues, 20);
+	vdev_cap(v, 0x64, 0x74, VIRTIO_PCI_CAP_ISR, VDEV_ISR, 4, 16);
+	vdev_cap(v, 0x74, 0, VIRTIO_PCI_CAP_DEVICE, VDEV_DEVCFG,
+		 (v->cfg_len + 3) & ~3u, 16);
+	v->pci.cfg[PCI_CAP_PTR] = 0x40;
+	status = get16(&v->pci.cfg[PCI_STATUS]);
+	put16(&v->pci.cfg[PCI_STATUS], status | PCI_STATUS_CAP_LIST);
+}
+
+static void vdev_set_isr(struct hv *hv, struct vdev *v, uint8_t bits)
+{
+	if (bits && !(v->isr & bits))
+		v->interrupts++;
+	v->isr |= bits;
+	pci__set_irq(hv, &v->pci, v->isr != 0);
+}
+
+/* Status 0: the device forgets the driver (virtio 1.1, 2.1.2). */
+static void vdev_reset(struct hv *hv, struct vdev *v)
+{
+	v->driver_features = 0;
+	v->dfsel = v->gfsel = 0;
+	v->status = 0;
+	v->isr = 0;
+	v->qsel = 0;
+	for (unsigned i = 0; i < VDEV_MAX_QUEUES; i++)
+		v->q[i] = (struct vdev_queue){ .size = VIRTQ_MAX_SIZE };
+	pci__set_irq(hv, &v->pci, false);
+	if (v->ops->reset)
+		v->ops->reset(hv, v);
+}
+
+static void vdev_reset_hook(struct hv *hv, void *opaque) { vdev_reset(hv, opaque); }
+
+static struct vdev_queue *vdev_selq(struct vdev *v)
+{
+	return v->qsel < v->ops->nqueues ? &v->q[v->qsel] : NULL;
+}
+
+/* The common configuration as the driver reads it now. */
+static void vdev_common_fill(const struct vdev *v, uint8_t *b)
+{
+	const struct vdev_queue *q = v->qsel < v->ops->nqueues ? &v->q[v->qsel] : NULL;
+
+	memset(b, 0, VDEV_COMMON_LEN);
+	put32(b + 0x00, v->dfsel);
+	put32(b + 0x04, v->dfsel < 2 ? (uint32_t)(v->features >> (32 * v->dfsel)) : 0);
+	put32(b + 0x08, v->gfsel);
+	put32(b + 0x0c, v->gfsel < 2 ? (uint32_t)(v->driver_features >> (32 * v->gfsel)) : 0);
+	put16(b + 0x10, VIRTIO_NO_VECTOR);
+	put16(b + 0x12, (uint16_t)v->ops->nqueues);
+	b[0x14] = v->status;
+	b[0x15] = v->cfg_gen;
+	put16(b + 0x16, v->qsel);
+	if (q == NULL)
+		return;                         /* queue_size 0: no such queue */
+	put16(b + 0x18, q->size);
+	put16(b + 0x1a, VIRTIO_NO_VECTOR);
+	put16(b + 0x1c, q->enabled);
+	put16(b + 0x1e, v->qsel);               /* queue_notify_off */
+	put64(b + 0x20, q->desc);
+	put64(b + 0x28, q->driver);
+	put64(b + 0x30, q->device);
+}
+
+/* FEATURES_OK holds only for a subset of what was offered that includes
+ * VERSION_1; otherwise the bit stays clear and the driver sees it. */
+static uint8_t vdev_features_ok(struct vdev *v, uint8_t status)
+{
+	if (!(status & VIRTIO_STATUS_FEATURES_OK) || (v->status & VIRTIO_STATUS_FEATURES_OK))
+		return status;
+	if ((v->driver_features & ~v->features) || !vdev__has(v, VIRTIO_F_VERSION_1))
+		return (uint8_t)(status & ~VIRTIO_STATUS_FEATURES_OK);
+	return status;
+}
+
+static void vdev_kick(struct hv *hv, struct vdev *v, unsigned q);
+
+static void vdev_write_status(struct hv *hv, struct vdev *v, uint8_t status)
+{
+	bool live;
+
+	if (status == 0) {
+		vdev_reset(hv, v);
+		return;
+	}
+	live = !(v->status & VIRTIO_STATUS_DRIVER_OK) && (status & VIRTIO_STATUS_DRIVER_OK);
+	v->status = vdev_features_ok(v, status);
+	if (live)                               /* buffers added before DRIVER_OK */
+		for (unsigned q = 0; q < v->ops->nqueues && !hv->ended; q++)
+			vdev_kick(hv, v, q);
+}
+
+static void vdev_enable_queue(struct hv *hv, struct vdev *v, struct vdev_queue *q)
+{
+	q->vq = (struct virtq){
+		.gm = &hv->gm, .size = q->size, .desc = q->desc,
+		.avail = q->driver, .used = q->device,
+		.event_idx = vdev__has(v, VIRTIO_RING_F_EVENT_IDX),
+		.indirect = vdev__has(v, VIRTIO_RING_F_INDIRECT_DESC),
+	};
+	if (virtq_start(&q->vq)) {
+		hv_end(hv, HV_EXIT_GUEST, "%s: queue %u: %s", v->pci.name, v->qsel,
+		       q->vq.err);
+		return;
+	}
+	q->enabled = 1;
+}
+
+/* Did a write of [off, off+len) touch the field [f, f+flen)? */
+static bool touched(unsigned off, unsigned len, unsigned f, unsigned flen)
+{
+	return off < f + flen && f < off + len;
+}
+
+/* A write lands in a copy of the common config; then each field it
+ * touched takes effect, in field order.  A queue's fields are frozen
+ * while it is enabled (virtio 1.1, 4.1.4.3.2). */
+static void vdev_common_write(struct hv *hv, struct vdev *v, unsigned off,
+			      const uint8_t *data, unsigned len)
+{
+	uint8_t b[VDEV_COMMON_LEN];
+	struct vdev_queue *q;
+	uint16_t size;
+
+	vdev_common_fill(v, b);
+	memcpy(b + off, data, len);
+	if (touched(off, len, 0x00, 4))
+		v->dfsel = get32(b + 0x00);
+	if (touched(off, len, 0x08, 4))
+		v->gfsel = get32(b + 0x08);
+	if (touched(off, len, 0x0c, 4) && v->gfsel < 2 &&
+	    !(v->status & VIRTIO_STATUS_FEATURES_OK)) {
+		uint64_t mask = 0xffffffffull << (32 * v->gfsel);
+		v->driver_features = (v->driver_features & ~mask) |
+				     ((uint64_t)get32(b + 0x0c) << (32 * v->gfsel));
+	}
+	if (touched(off, len, 0x14, 1))
+		vdev_write_status(hv, v, b[0x14]);
+	if (touched(off, len, 0x16, 2))
+		v->qsel = get16(b + 0x16);
+	q = vdev_selq(v);
+	if (q == NULL || q->enabled)
+		return;
+	size = get16(b + 0x18);
+	if (touched(off, len, 0x18, 2) && size && size <= VIRTQ_MAX_SIZE &&
+	    !(size & (size - 1)))
+		q->size = size;
+	if (touched(off, len, 0x20, 8))
+		q->desc = get64(b + 0x20);
+	if (touched(off, len, 0x28, 8))
+		q->driver = get64(b + 0x28);
+	if (touched(off, len, 0x30, 8))
+		q->device = get64(b + 0x30);
+	if (touched(off, len, 0x1c, 2) && get16(b + 0x1c) == 1)
+		vdev_enable_queue(hv, v, q);
+}
+
+static void vdev_kick(struct hv *hv, struct vdev *v, unsigned q)
+{
+	v->notifies++;
+	if (q >= v->ops->nqueues || !v->q[q].enabled ||
+	    !(v->status & VIRTIO_STATUS_DRIVER_OK) || hv->ended) {
+		v->notifies_idle++;
+		return;
+	}
+	v->ops->notify(hv, v, q);
+}
+
+/* The ISR byte: read and clear, and the line goes low (the driver's
+ * acknowledgement of a level-triggered INTx). */
+static uint8_t vdev_isr_read(struct hv *hv, struct vdev *v)
+{
+	uint8_t isr = v->isr;
+
+	v->isr_reads++;
+	v->isr = 0;
+	pci__set_irq(hv, &v->pci, false);
+	return isr;
+}
+
+static void vdev_cfg_access(struct hv *hv, struct vdev *v, unsigned off,
+			    uint8_t *data, unsigned len, bool write)
+{
+	for (unsigned i = 0; i < len; i++) {
+		unsigned k = off + i;
+		if (k >= v->cfg_len) {
+			if (!write)
+				data[i] = 0;
+		} else if (write) {
+			v->cfg[k] = (uint8_t)((v->cfg[k] & ~v->cfg_wmask[k]) |
+					      (data[i] & v->cfg_wmask[k]));
+		} else {
+			data[i] = v->cfg[k];
+		}
+	}
+	if (write && off < v->cfg_len && v->ops->cfg_write)
+		v->ops->cfg_write(hv, v, off, len);
+}
+
+/* BAR0.  An access is served by the region it starts in, clipped to it;
+ * bytes outside every field read 0 and swallow writes. */
+void vdev__mmio(struct hv *hv, uint64_t gpa, void *data, unsigned len,
+		bool write, void *opaque)
+{
+	struct vdev *v = opaque;
+	uint64_t off = gpa - v->pci.bar_addr;
+	uint8_t *d = data;
+
+	if (!pci__bar_decodes(&v->pci) || off >= VDEV_BAR_SIZE) {
+		if (!write)
+			memset(d, 0xff, len);
+		return;
+	}
+	if (!write)
+		memset(d, 0, len);
+	if (off < VDEV_COMMON + VDEV_COMMON_LEN) {
+		unsigned n = (unsigned)(off + len <= VDEV_COMMON_LEN ? len : VDEV_COMMON_LEN - off);
+		uint8_t b[VDEV_COMMON_LEN];
+		if (write) {
+			vdev_common_write(hv, v, (unsigned)off, d, n);
+		} else {
+			vdev_common_fill(v, b);
+			memcpy(d, b + off, n);
+		}
+	} else if (off == VDEV_ISR) {
+		if (!write)
+			d[0] = vdev_isr_read(hv, v);
+	} else if (off >= VDEV_DEVCFG && off < VDEV_DEVCFG + VDEV_CFG_MAX) {
+		vdev_cfg_access(hv, v, (unsigned)(off - VDEV_DEVCFG), d, len, write);
+	} else if (off >= VDEV_NOTIFY && write) {
+		vdev_kick(hv, v, (unsigned)((off - VDEV_NOTIFY) / VDEV_NOTIFY_MULT));
+	}
+}
+
+void vdev__process(struct hv *hv, struct vdev *v, unsigned qi, vdev_req_fn fn)
+{
+	struct virtq *vq = &v->q[qi].vq;
+	int r;
+
+	do {
+		while ((r = virtq_pop(vq, &vdev_chain)) == 1 && !hv->ended) {
+			uint32_t len = fn(hv, v, qi, &vdev_chain);
+			v->chains++;
+			if (virtq_push(vq, vdev_chain.head, len) < 0) {
+				r = -1;
+				break;
+			}
+		}
+		if (r == 0)
+			r = virtq_arm_notify(vq);
+	} while (r == 1 && !hv->ended);
+	if (r >= 0 && !hv->ended)
+		r = virtq_need_interrupt(vq);
+	if (r < 0) {
+		hv_end(hv, HV_EXIT_GUEST, "%s: queue %u: %s", v->pci.name, qi, vq->err);
+		return;
+	}
+	if (r > 0)
+		vdev_set_isr(hv, v, VIRTIO_ISR_QUEUE);
+}
+
+void vdev__config_changed(struct hv *hv, struct vdev *v)
+{
+	v->cfg_gen++;
+	if (v->status & VIRTIO_STATUS_DRIVER_OK)
+		vdev_set_isr(hv, v, VIRTIO_ISR_CONFIG);
+}
+
+static void vdev_stats(struct hv *hv, void *opaque)
+{
+	struct vdev *v = opaque;
+
+	fprintf(stderr, "hv: stats:   %-20s notifies %" PRIu64 " (idle %" PRIu64
+		") chains %" PRIu64 " interrupts %" PRIu64 " isr reads %" PRIu64 "\n",
+		v->pci.name, v->notifies, v->notifies_idle, v->chains,
+		v->interrupts, v->isr_reads);
+	if (v->ops->stats)
+		v->ops->stats(hv, v);
+}
+
+static void vdev_poll(struct hv *hv, void *opaque)
+{
+	struct vdev *v = opaque;
+	v->ops->poll(hv, v);
+}
+
+int vdev__add(struct hv *hv, struct vdev *v, const struct vdev_ops *ops,
+	      uint64_t features, unsigned cfg_len)
+{
+	struct hv_device d;
+
+	v->ops = ops;
+	v->cfg_len = cfg_len;
+	v->features = features | 1ull << VIRTIO_F_VERSION_1 |
+		      1ull << VIRTIO_RING_F_INDIRECT_DESC | 1ull << VIRTIO_RING_F_EVENT_IDX;
+	if (cfg_len > VDEV_CFG_MAX || ops->nqueues == 0 || ops->nqueues > VDEV_MAX_QUEUES ||
+	    pci__add(&v->pci, ops->kind, 0x1af4, (uint16_t)(0x1040 + ops->id),
+		     ops->pci_class << 8 | 1, VDEV_BAR_SIZE)) {
+		fprintf(stderr, "hv: %s: no room on PCI bus 0 or in the BAR window\n", ops->kind);
+		return -1;
+	}
+	put16(&v->pci.cfg[PCI_SUBSYS_VENDOR], 0x1af4);
+	put16(&v->pci.cfg[PCI_SUBSYS_ID], 0x1100);
+	vdev_caps(v);
+	vdev_reset(hv, v);
+	d = (struct hv_device){ .name = v->pci.name, .opaque = v,
+				.reset = vdev_reset_hook, .stats = vdev_stats,
+				.poll = ops->poll ? vdev_poll : NULL };
+	if (bus__register_mmio(v->pci.bar_addr, VDEV_BAR_SIZE, v->pci.name, vdev__mmio, v) ||
+	    dev__register(&d)) {
+		fprintf(stderr, "hv: %s: cannot register on the bus\n", v->pci.name);
+		return -1;
+	}
+	return 0;
+}
