@@ -7,6 +7,8 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
            hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c \
            hv/accel.c hv/pte_check.c
+# ROM ABI 1.1: DEVICE_NOTIFY's host side (both backends' transports).
+HV_SRCS += hv/notify.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
@@ -25,6 +27,7 @@ $(eval $(call unit_test,hv_loader,tests/unit/test_hv_loader.c hv/mboot.c hv/rom.
 $(eval $(call unit_test,hv_gmem,tests/unit/test_hv_gmem.c hv/gmem.c))
 $(eval $(call unit_test,hv_vmwarelike,tests/unit/test_hv_vmwarelike.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 $(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check.c hv/pte_check.c hv/gmem.c))
+$(eval $(call unit_test,hv_notify,tests/unit/test_hv_notify.c hv/notify.c))
 $(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk

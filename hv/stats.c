@@ -9,6 +9,8 @@
  *   0x0003NNNN          hypercalls with number NNNN
  *   0x00040000          unknown hypercall numbers
  *   0x00040001/2/3      MMIO reads, MMIO writes, writes to the ROM window
+ *   0x00040004/5        device notifies through a ROM (DEVICE_NOTIFY, ABI
+ *                       1.1), and those no device claimed (refused)
  *   anything else       reads as all ones */
 #include "hcall.h"
 
@@ -64,6 +66,8 @@ uint64_t stats__read(struct hv *hv, uint32_t sel)
 		case 1: return s->mmio_read;
 		case 2: return s->mmio_write;
 		case 3: return s->rom_write;
+		case 4: return s->notify;
+		case 5: return s->notify_refused;
 		}
 	}
 	return UINT64_MAX;
@@ -93,4 +97,7 @@ void stats__print(struct hv *hv)
 		fprintf(stderr, "hv: stats:   mmio reads %" PRIu64 " writes %" PRIu64
 			" (rom window %" PRIu64 ")\n",
 			s->mmio_read, s->mmio_write, s->rom_write);
+	if (s->notify)
+		fprintf(stderr, "hv: stats:   device notifies %" PRIu64 " (refused: no device "
+			"%" PRIu64 ")\n", s->notify, s->notify_refused);
 }
