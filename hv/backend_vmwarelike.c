@@ -10,6 +10,7 @@
  * checks are in vmwarelike_check.c.  SPEC.md section 19.2 is the prose. */
 #include "hcall.h"
 #include "vmwarelike_check.h"
+#include "notify.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -206,6 +207,21 @@ static uint64_t vmw_tsc_hz(struct hv *hv)
 	return khz > 0 ? (uint64_t)khz * 1000 : 0;
 }
 
+/* DEVICE_NOTIFY (ROM ABI 1.1): rbx the notify register's gpa, rsi the
+ * value, delivered as the native 16-bit MMIO write.  No device there is
+ * the guest's to see (eax = VMW_NOTIFY_NODEV), not misbehaviour; a value
+ * wider than 16 bits is. */
+static int vmw_notify(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
+{
+	if (r->rsi > 0xffff) {
+		hv_end(hv, HV_EXIT_GUEST, "vmwarelike: notify value %#llx is wider "
+		       "than 16 bits", (unsigned long long)r->rsi);
+		return -1;
+	}
+	*eax = hv_device_notify(hv, r->rbx, (uint16_t)r->rsi) == 0 ? 0 : VMW_NOTIFY_NODEV;
+	return 0;
+}
+
 /* One command: arguments and results in r, eax's value in *eax. */
 static int vmw_command(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 {
@@ -237,6 +253,8 @@ static int vmw_command(struct hv *hv, struct kvm_regs *r, uint32_t *eax)
 	case VMW_CMD_SHUTDOWN:
 		hv_end(hv, (int)((((uint64_t)(uint32_t)r->rbx << 1) | 1) & 0xff), "%s", "");
 		return -1;
+	case VMW_CMD_NOTIFY:
+		return vmw_notify(hv, r, eax);
 	}
 	hv_end(hv, HV_EXIT_GUEST, "vmwarelike: unknown backdoor command %#x", cmd);
 	return -1;

@@ -13,6 +13,7 @@
 #include "hcall.h"
 #include "backend.h"
 #include "xenlike_check.h"
+#include "notify.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -362,6 +363,24 @@ static int xl_hc_upcall(struct hv *hv, struct hv_hcall *hc)
 	return HV_HC_OK;
 }
 
+/* DEVICE_NOTIFY (ROM ABI 1.1): a0 the notify register's gpa, a1 the
+ * value, delivered as the native 16-bit MMIO write (hv_device_notify).
+ * No device at a0 is an error for the guest to see, not misbehaviour:
+ * XL_E_NODEV, and the guest runs on. */
+static int xl_hc_evtchn_send(struct hv *hv, struct hv_hcall *hc)
+{
+	if (xl_not_ready(hv, hc))
+		return HV_HC_FAULT;
+	if (hc->arg[1] > 0xffff) {
+		hv_end(hv, HV_EXIT_GUEST, "xenlike evtchn_send: value %#" PRIx64
+		       " is wider than 16 bits", hc->arg[1]);
+		return HV_HC_FAULT;
+	}
+	hc->ret = hv_device_notify(hv, hc->arg[0], (uint16_t)hc->arg[1]) == 0
+		  ? 0 : (uint64_t)XL_E_NODEV;
+	return HV_HC_OK;
+}
+
 static int xl_hc_multicall(struct hv *hv, struct hv_hcall *hc);
 
 /* Calls a multicall may batch: the ones that neither block nor end. */
@@ -373,6 +392,7 @@ static hv_hcall_fn xl_batchable(uint64_t op)
 	case XL_HC_SET_TIMER: return xl_hc_set_timer;
 	case XL_HC_YIELD: return xl_hc_yield;
 	case XL_HC_EVTCHN_UPCALL: return xl_hc_upcall;
+	case XL_HC_EVTCHN_SEND: return xl_hc_evtchn_send;
 	default: return NULL;
 	}
 }
@@ -430,6 +450,7 @@ int xl__init(struct hv *hv)
 		{ XL_HC_SHUTDOWN, "xl.shutdown", xl_hc_shutdown },
 		{ XL_HC_EVTCHN_UPCALL, "xl.evtchn_upcall", xl_hc_upcall },
 		{ XL_HC_MULTICALL, "xl.multicall", xl_hc_multicall },
+		{ XL_HC_EVTCHN_SEND, "xl.evtchn_send", xl_hc_evtchn_send },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

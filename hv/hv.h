@@ -75,6 +75,7 @@ struct hv_stats {
 	uint64_t hcall[HV_HCALL_MAX];       /* by hypercall number */
 	uint64_t hcall_bad;                 /* unknown numbers */
 	uint64_t mmio_read, mmio_write, rom_write;
+	uint64_t notify, notify_refused;    /* DEVICE_NOTIFY via a ROM (notify.c) */
 	uint32_t select;                    /* counter chosen through 0xf0 */
 	uint64_t balloon_pages;             /* pages in the virtio balloon */
 };

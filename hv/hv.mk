@@ -7,6 +7,8 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
            hv/timer.c hv/rom.c hv/backend.c hv/backend_vmwarelike.c \
            hv/vmwarelike_check.c hv/backend_xenlike.c hv/xenlike_check.c \
            hv/accel.c hv/pte_check.c
+# ROM ABI 1.1: DEVICE_NOTIFY's host side (both backends' transports).
+HV_SRCS += hv/notify.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 # Issue 12: the device bus, PCI and the virtio devices (hv/devices/).
 HV_SRCS += hv/bus.c hv/end.c hv/irq.c hv/virtq.c hv/devices/pci.c \
@@ -35,6 +37,7 @@ $(eval $(call unit_test,hv_virtq,tests/unit/test_hv_virtq.c hv/virtq.c hv/gmem.c
 $(BUILD)/tests/hv_virtq $(BUILD)/tests/hv_virtq-san: hv/virtq.h hv/gmem.h
 $(eval $(call unit_test,hv_pci,tests/unit/test_hv_pci.c hv/bus.c hv/end.c hv/gmem.c hv/virtq.c hv/devices/pci.c hv/devices/virtio_pci.c))
 $(BUILD)/tests/hv_pci $(BUILD)/tests/hv_pci-san: $(HV_HDRS)
+$(eval $(call unit_test,hv_notify,tests/unit/test_hv_notify.c hv/notify.c))
 $(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk

@@ -12,6 +12,8 @@
  *   0x00050000          4 KiB pages in the virtio balloon
  *   0x00050001          guest RAM pages resident in the host (mincore)
  *   0x00050002          hv's resident set in 4 KiB pages (/proc/self/statm)
+ *   0x00040004/5        device notifies through a ROM (DEVICE_NOTIFY, ABI
+ *                       1.1), and those no device claimed (refused)
  *   anything else       reads as all ones */
 #include "hcall.h"
 
@@ -99,6 +101,8 @@ uint64_t stats__read(struct hv *hv, uint32_t sel)
 		case 1: return s->mmio_read;
 		case 2: return s->mmio_write;
 		case 3: return s->rom_write;
+		case 4: return s->notify;
+		case 5: return s->notify_refused;
 		}
 		break;
 	case 5:
@@ -136,4 +140,7 @@ void stats__print(struct hv *hv)
 			" (rom window %" PRIu64 ")\n",
 			s->mmio_read, s->mmio_write, s->rom_write);
 	dev__stats_all(hv);                 /* per device: hv/devices/ */
+	if (s->notify)
+		fprintf(stderr, "hv: stats:   device notifies %" PRIu64 " (refused: no device "
+			"%" PRIu64 ")\n", s->notify, s->notify_refused);
 }

@@ -127,15 +127,14 @@ int gd_irq_attach(uint8_t line, bool (*fn)(void *arg), void *arg)
 }
 
 /*
- * The virtio-pci notify: a 16-bit store to the queue's notify register.
- * For now a plain volatile write; the integrator routes it through
- * pv_device_notify (ROM ABI 1.1, DEVICE_NOTIFY) so a backend can turn it
- * into a hypercall or batch it (pa is what that call needs).
+ * The virtio-pci notify: a 16-bit store to the queue's notify register,
+ * made through the pvops DEVICE_NOTIFY op (ROM ABI 1.1): natively the
+ * store itself (movw %si,(%rdi)); under a ROM a hypercall or backdoor
+ * command carrying pa, batched by xenlike inside a lazy section.
  */
 void gd_notify(volatile void *va, uint64_t pa, uint16_t value)
 {
-	(void)pa;
-	*(volatile uint16_t *)va = value;
+	pv_device_notify(va, value, pa);
 }
 
 uint64_t gd_irq_save(void) { return pv_irq_save(); }

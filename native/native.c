@@ -15,7 +15,7 @@ THUNK(safe_halt) THUNK(halt) THUNK(cpuid) THUNK(rdmsr) THUNK(wrmsr)
 THUNK(read_cr0) THUNK(write_cr0) THUNK(read_cr2) THUNK(read_cr3)
 THUNK(read_cr4) THUNK(write_cr4) THUNK(load_gdt) THUNK(load_idt)
 THUNK(load_tr) THUNK(wbinvd) THUNK(io_delay) THUNK(set_entry) THUNK(invlpg)
-THUNK(write_cr3)
+THUNK(write_cr3) THUNK(device_notify)
 #undef THUNK
 
 uint64_t nat_clock_freq(void);
@@ -91,6 +91,8 @@ const void *const nat_op_table[PV_OP_COUNT] = {
 	/* power */
 	[PV_OP_SHUTDOWN]	= nat_shutdown,
 	[PV_OP_REBOOT]		= nat_reboot,
+	/* device */
+	[PV_OP_DEVICE_NOTIFY]	= nat_thunk_device_notify,
 };
 
 /* The live table the call sites go through; pv_table_reset() fills it

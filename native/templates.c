@@ -65,6 +65,9 @@ const struct nat_template nat_templates[PV_OP_COUNT] = {
 	[PV_OP_CONSOLE_WRITE]	= CFUNC("call native C"),
 	[PV_OP_SHUTDOWN]	= CFUNC("call native C"),
 	[PV_OP_REBOOT]		= CFUNC("call native C"),
+
+	/* device */
+	[PV_OP_DEVICE_NOTIFY]	= INSN(0, "movw %si,(%rdi)", 0x66, 0x89, 0x37),
 };
 
 int nat_decide(unsigned op, uint64_t call_target, struct pv_decision *d)

@@ -94,6 +94,12 @@ nat_thunk_write_cr3:
 	movq	%rdi, %cr3
 	ret
 
+	/* Device notify (ABI 1.1): the 16-bit store; rdx (pa) unused. */
+	.globl nat_thunk_device_notify
+nat_thunk_device_notify:
+	movw	%si, (%rdi)
+	ret
+
 	.globl nat_thunk_io_delay
 nat_thunk_io_delay:
 	outb	%al, $0x80

@@ -37,3 +37,8 @@ $(BUILD)/tests/patch $(BUILD)/tests/patch-san $(BUILD)/tests/report $(BUILD)/tes
 SUITES += pvops-nops pvops-pvreport
 SUITE_pvops-nops := tests/pvops/nops-objdump.sh $(BUILD)/pvops/nopdump
 SUITE_pvops-pvreport := tests/pvops/pvreport-elf.sh $(BUILD)/pvops/pvreport
+
+# The kernel's objects of the core: kernel.mk reads its variants' .d files
+# when it is included, before this fragment adds the core to the kernel's
+# sources, so a changed header (ops.h) would not rebuild them.
+-include $(patsubst %,$(BUILD)/obj/kernel/%.d,$(PVOPS_CORE))

@@ -160,6 +160,8 @@ static bool query_all(const struct vmi_guest_env *env, struct vmi_binding *b)
 		r->type = VMI_RELOC_NATIVE;
 		if (c >= b->info.calls_known)
 			continue;			/* an older minor: native */
+		if ((b->info.hdr.features & VMI_CALL_FEATURE(c)) != VMI_CALL_FEATURE(c))
+			continue;			/* not announced: native */
 		int64_t rc = env->run_query ? env->run_query(env->ctx, entry, c, r)
 					    : ((vmi_query_fn)(uintptr_t)entry)(c, r);
 		if (rc == VMI_E_NOCALL) {

@@ -48,6 +48,7 @@ struct layout {
 	uint8_t img[IMG_MAX];
 	uint32_t image_len, code_start, code_end, data_offset, data_size;
 	uint32_t calls_offset, lic_off, lic_len, name_off, name_len;
+	uint32_t minor, ncalls;  /* the ABI minor built and its call count */
 	const uint8_t *lic, *name;
 };
 
@@ -264,7 +265,7 @@ static int lay_out(struct obj *o, struct layout *l)
 	    check_text("name", l->name, l->name_len, VMI_NAME_MAX))
 		return -1;
 	l->calls_offset = (uint32_t)pos;
-	pos += VMI_CALL_COUNT * sizeof(struct vmi_reloc);
+	pos += l->ncalls * sizeof(struct vmi_reloc);
 	l->lic_off = (uint32_t)pos;
 	memcpy(l->img + pos, l->lic, l->lic_len);
 	pos += l->lic_len + 1;
@@ -450,8 +451,9 @@ static int abs_sym(const struct obj *o, const char *name, uint64_t *v)
 	return 1;
 }
 
-/* Catch typos: every vmi_rom_{call,jump,nop,clobbers}_X must name a call. */
-static int check_marker_names(const struct obj *o)
+/* Catch typos: every vmi_rom_{call,jump,nop,clobbers}_X must name a call
+ * of the minor being built (a 1.0 image has no DEVICE_NOTIFY). */
+static int check_marker_names(const struct obj *o, const struct layout *l)
 {
 	static const char *const pfx[] = {
 		"vmi_rom_call_", "vmi_rom_jump_", "vmi_rom_nop_", "vmi_rom_clobbers_"
@@ -465,11 +467,11 @@ static int check_marker_names(const struct obj *o)
 			if (strncmp(n, pfx[p], pl))
 				continue;
 			bool known = false;
-			for (uint32_t c = 0; c < VMI_CALL_COUNT; c++)
+			for (uint32_t c = 0; c < l->ncalls; c++)
 				known |= !strcmp(n + pl, vmi_call_desc(c)->name);
 			if (!known)
-				return fail("%s names no call of ABI %d.%d", n,
-				            VMI_ABI_MAJOR, VMI_ABI_MINOR);
+				return fail("%s names no call of ABI %d.%u", n,
+				            VMI_ABI_MAJOR, l->minor);
 		}
 	}
 	return 0;
@@ -525,7 +527,7 @@ static int write_headers(const struct obj *o, struct layout *l)
 	    entry(o, "vmi_rom_query", true, &query) < 0 ||
 	    abs_sym(o, "vmi_rom_features", &features) < 0 ||
 	    abs_sym(o, "vmi_rom_version", &version) < 0 ||
-	    check_marker_names(o))
+	    check_marker_names(o, l))
 		return -1;
 	b[0] = VMI_OPTROM_SIG0; b[1] = VMI_OPTROM_SIG1;
 	b[2] = (uint8_t)(l->image_len / VMI_OPTROM_UNIT);
@@ -545,16 +547,14 @@ static int write_headers(const struct obj *o, struct layout *l)
 	memcpy(h, VMI_HDR_SIG, VMI_HDR_SIG_LEN);
 #define H(f) (h + offsetof(struct vmi_rom_header, f))
 	put16(H(abi_major), VMI_ABI_MAJOR);
-	put16(H(abi_minor), VMI_ABI_MINOR);
+	put16(H(abi_minor), (uint16_t)l->minor);
 	put32(H(header_size), VMI_HDR_SIZE_V1_0);
-	put32(H(features), (uint32_t)features);
-	put32(H(features) + 4, (uint32_t)(features >> 32));
 	put32(H(data_offset), l->data_offset);
 	put32(H(data_size), l->data_size);
 	put32(H(init_offset), init);
 	put32(H(query_offset), query);
 	put32(H(calls_offset), l->calls_offset);
-	put32(H(calls_count), VMI_CALL_COUNT);
+	put32(H(calls_count), l->ncalls);
 	put32(H(license_offset), l->lic_off);
 	put32(H(license_len), l->lic_len);
 	put32(H(name_offset), l->name_off);
@@ -562,8 +562,7 @@ static int write_headers(const struct obj *o, struct layout *l)
 	put32(H(code_start), l->code_start);
 	put32(H(code_end), l->code_end);
 	put32(H(rom_version), (uint32_t)version);
-#undef H
-	for (uint32_t c = 0; c < VMI_CALL_COUNT; c++) {
+	for (uint32_t c = 0; c < l->ncalls; c++) {
 		struct vmi_reloc r;
 		uint8_t *e = l->img + l->calls_offset + c * sizeof(r);
 		if (answer(o, c, &r))
@@ -571,7 +570,30 @@ static int write_headers(const struct obj *o, struct layout *l)
 		e[0] = r.type; e[1] = r.flags;
 		put16(e + 2, r.clobbers);
 		put32(e + 4, r.target);
+		/* A call a minor appended is announced by its feature bit
+		 * whenever the ROM answers it other than NATIVE (SPEC.md 15). */
+		if (r.type != VMI_RELOC_NATIVE)
+			features |= VMI_CALL_FEATURE(c);
 	}
+	put32(H(features), (uint32_t)features);
+	put32(H(features) + 4, (uint32_t)(features >> 32));
+#undef H
+	return 0;
+}
+
+/* The ABI minor to build: VMI_ROM_ABI_MINOR(n) in the ROM, else ours. */
+static int abi_version(const struct obj *o, struct layout *l)
+{
+	uint64_t minor = VMI_ABI_MINOR;
+
+	if (abs_sym(o, "vmi_rom_abi_minor", &minor) < 0)
+		return -1;
+	if (minor > VMI_ABI_MINOR)
+		return fail("vmi_rom_abi_minor %llu: this romtool builds ABI %d.0 "
+		            "to %d.%d", (unsigned long long)minor, VMI_ABI_MAJOR,
+		            VMI_ABI_MAJOR, VMI_ABI_MINOR);
+	l->minor = (uint32_t)minor;
+	l->ncalls = VMI_CALLS_FOR_MINOR(l->minor);
 	return 0;
 }
 
@@ -594,8 +616,8 @@ static int write_out(const char *out, const struct layout *l)
 /* Build, then hold the result to the same rules as "romtool check". */
 static int build(struct obj *o, struct layout *l, const char *out)
 {
-	if (parse_elf(o) || classify(o) || lay_out(o, l) || relocate(o, l) ||
-	    write_headers(o, l))
+	if (parse_elf(o) || classify(o) || abi_version(o, l) || lay_out(o, l) ||
+	    relocate(o, l) || write_headers(o, l))
 		return -1;
 	l->img[l->image_len - 1] = (uint8_t)(0x100 - vmi_sum8(l->img, l->image_len - 1));
 	if (rt_check(out ? out : o->path, l->img, l->image_len) != 0)

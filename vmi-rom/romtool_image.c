@@ -143,15 +143,21 @@ static int check_extra(const char *path, const uint8_t *b,
 
 	n += check_optrom_header(path, b, pcir);
 	n += check_pcir(path, b, pcir, info);
-	if (info->hdr.abi_minor == 0) {
-		int nz = info->hdr.reserved0 != 0;
-		for (int i = 0; i < 6; i++)
-			nz |= info->hdr.reserved[i] != 0;
-		if (nz)
-			n += violation(path, "ABI header reserved fields not zero in a 1.0 ROM");
+	uint32_t minor = info->hdr.abi_minor;
+	char line[128];
+	if (minor > VMI_ABI_MINOR)	/* a newer minor: its fields and bits are its own */
+		return n;
+	int nz = info->hdr.reserved0 != 0;	/* no minor up to 1.1 appended fields */
+	for (int i = 0; i < 6; i++)
+		nz |= info->hdr.reserved[i] != 0;
+	if (nz) {
+		snprintf(line, sizeof(line), "ABI header reserved fields not zero in a 1.%u ROM", minor);
+		n += violation(path, line);
 	}
-	if (info->hdr.features & ~(uint64_t)VMI_FEAT_NONE && info->hdr.abi_minor == 0)
-		n += violation(path, "feature bits set that ABI 1.0 does not define");
+	if (info->hdr.features & ~(uint64_t)VMI_FEATS_FOR_MINOR(minor)) {
+		snprintf(line, sizeof(line), "feature bits set that ABI 1.%u does not define", minor);
+		n += violation(path, line);
+	}
 	return n;
 }
 
@@ -167,6 +173,16 @@ static int check_calls(const char *path, const uint8_t *b,
 		enum vmi_status st = vmi_table_reloc(b, info, c, &r);
 		if (st == VMI_ST_OK)
 			st = vmi_check_reloc(b, info, c, &r);
+		if (st == VMI_ST_OK && r.type != VMI_RELOC_NATIVE &&
+		    (info->hdr.features & VMI_CALL_FEATURE(c)) != VMI_CALL_FEATURE(c)) {
+			/* The guest would keep it NATIVE (SPEC.md 15). */
+			snprintf(line, sizeof(line), "call %u (%s): answered %s but its "
+			         "feature bit %#llx is clear", c, vmi_call_desc(c)->name,
+			         vmi_reloc_type_name(r.type),
+			         (unsigned long long)VMI_CALL_FEATURE(c));
+			n += violation(path, line);
+			continue;
+		}
 		if (st == VMI_ST_OK)
 			continue;
 		snprintf(line, sizeof(line), "call %u (%s): %s", c,

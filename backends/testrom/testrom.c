@@ -2,7 +2,8 @@
  * testrom.c: the test ROM -- answers NATIVE for almost every call, and
  * implements two calls in ROM code so the CALL path runs on any firmware
  * that can load an option ROM (QEMU -option-rom through SeaBIOS):
- * CONSOLE_WRITE through the 16550 UART at 0x3F8, and CPUID (testrom_cpuid.S).
+ * CONSOLE_WRITE through the 16550 UART at 0x3F8, CPUID (testrom_cpuid.S)
+ * and, in ABI 1.1, DEVICE_NOTIFY as the native store (testrom_notify.S).
  * It keeps counters in its data area so a guest test can see that the ROM
  * path ran.
  */
@@ -16,6 +17,9 @@ VMI_ROM_LICENSE("BSD-2-Clause");
 VMI_ROM_NAME("testrom");
 #endif
 VMI_ROM_VERSION(1);
+#ifdef TESTROM_ABI_V10	/* testrom-v10.rom: an ABI 1.0 image, no call 39 */
+VMI_ROM_ABI_MINOR(0);
+#endif
 
 #define UART_BASE 0x3F8
 #define UART_LSR  (UART_BASE + 5)

@@ -6,6 +6,7 @@
 #define TESTROM_H
 
 #define TESTROM_CPUID_CALLS 32   /* offsetof(struct testrom_state, cpuid_calls) */
+#define TESTROM_NOTIFY_CALLS 40  /* offsetof(struct testrom_state, notify_calls) */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -20,9 +21,12 @@ struct testrom_state {
 	uint64_t console_calls;  /* CONSOLE_WRITE calls */
 	uint64_t console_bytes;  /* bytes written by them */
 	uint64_t cpuid_calls;    /* CPUID calls (testrom_cpuid.S) */
+	uint64_t notify_calls;   /* DEVICE_NOTIFY calls (testrom_notify.S; ABI 1.1) */
 };
 _Static_assert(offsetof(struct testrom_state, cpuid_calls) == TESTROM_CPUID_CALLS,
                "testrom_cpuid.S uses this offset");
+_Static_assert(offsetof(struct testrom_state, notify_calls) == TESTROM_NOTIFY_CALLS,
+               "testrom_notify.S uses this offset");
 #endif /* __ASSEMBLER__ */
 
 #endif /* TESTROM_H */

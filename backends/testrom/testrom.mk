@@ -5,7 +5,8 @@
 include vmi-rom/vmi-rom.mk
 
 TESTROM := $(BUILD)/backends/testrom.rom
-TESTROM_SRC := backends/testrom/testrom.c backends/testrom/testrom_cpuid.S
+TESTROM_SRC_V10 := backends/testrom/testrom.c backends/testrom/testrom_cpuid.S
+TESTROM_SRC := $(TESTROM_SRC_V10) backends/testrom/testrom_notify.S
 $(eval $(call vmi_rom,testrom,$(TESTROM_SRC)))
 $(eval $(call vmi_rom,testrom-clock0,$(TESTROM_SRC) backends/testrom/testrom_clock0.c))
 
@@ -27,3 +28,10 @@ $(eval $(call vmi_rom,testrom-noname,$(TESTROM_SRC),-DTESTROM_NO_NAME))
 SUITES += boot-tcg-testrom-noname
 SUITE_boot-tcg-testrom-noname := tests/boot/boot-qemu.sh --name boot-tcg-testrom-noname \
 	--option-rom $(BUILD)/backends/testrom-noname.rom tcg $(BUILD)/kernel test expect=unnamed
+
+# ABI 1.0 (SPEC.md 15): no call 39 in its table.  The guest binds it and
+# keeps DEVICE_NOTIFY native (vmi.device_notify_falls_back_native).
+$(eval $(call vmi_rom,testrom-v10,$(TESTROM_SRC_V10),-DTESTROM_ABI_V10))
+SUITES += boot-tcg-testrom-v10
+SUITE_boot-tcg-testrom-v10 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-v10 \
+	--option-rom $(BUILD)/backends/testrom-v10.rom tcg $(BUILD)/kernel test expect=testrom

@@ -49,6 +49,11 @@
 #define VMW_CMD_WALLCLOCK    0x84  /* rbx = ns since 1970-01-01 UTC */
 #define VMW_CMD_HALT         0x85  /* the guest is about to hlt */
 #define VMW_CMD_SHUTDOWN     0x86  /* rbx = code: hv exits (code << 1) | 1 */
+#define VMW_CMD_NOTIFY       0x87  /* ROM ABI 1.1 DEVICE_NOTIFY: rbx = the notify
+                                    * register's gpa, rsi = the 16-bit value:
+                                    * eax = 0, or VMW_NOTIFY_NODEV when no device
+                                    * is there (the guest goes on) */
+#define VMW_NOTIFY_NODEV     1u
 
 /* Commands on VMW_PORT_BULK (ebx). */
 #define VMW_BULK_CONSOLE     0x01  /* rcx bytes at gpa rsi to the console */
@@ -158,7 +163,9 @@ struct vmw_data {
 	uint64_t refused_op;     /* ROM the first refused update's op ... */
 	uint64_t refused_val;    /* ROM ... and value */
 	uint64_t refused_why;    /* ROM ... and VMW_REFUSE_* */
-	uint8_t  pad[512 - 216];
+	uint64_t notify_calls;   /* ROM DEVICE_NOTIFY calls (ABI 1.1), one NOTIFY each */
+	uint64_t notify_refused; /* ROM ... that the host refused: no device there */
+	uint8_t  pad[512 - 232];
 	struct vmw_cpuid_entry cpuid[VMW_CPUID_MAX];   /* HOST at init */
 	struct vmw_mmu_op queue[VMW_QUEUE_MAX];        /* ROM */
 	uint8_t  bounce[VMW_BULK_MAX];                 /* ROM */
@@ -177,7 +184,7 @@ VMW_STATIC_ASSERT(offsetof(struct vmw_data, cpuid_misses) == VMW_D_CPUID_MISS, "
 VMW_STATIC_ASSERT(offsetof(struct vmw_data, queue_len) == VMW_D_QUEUE_LEN, "qlen");
 VMW_STATIC_ASSERT(offsetof(struct vmw_data, n.direct) == VMW_D_N_DIRECT, "direct");
 VMW_STATIC_ASSERT(offsetof(struct vmw_data, n.halts) == VMW_D_N_HALTS, "halts");
-VMW_STATIC_ASSERT(offsetof(struct vmw_data, pad) == 216, "fixed part");
+VMW_STATIC_ASSERT(offsetof(struct vmw_data, pad) == 232, "fixed part");
 VMW_STATIC_ASSERT(offsetof(struct vmw_data, cpuid) == VMW_D_CPUID, "cpuid");
 VMW_STATIC_ASSERT(sizeof(struct vmw_cpuid_entry) == VMW_CPUID_ENT, "cpuid entry");
 VMW_STATIC_ASSERT(sizeof(struct vmw_mmu_op) == 16, "mmu op");

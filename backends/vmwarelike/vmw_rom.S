@@ -105,6 +105,13 @@ VMI_ENTRY vmi_rom_call_halt
 	ret
 	.size	vmi_rom_call_halt, . - vmi_rom_call_halt
 
+/* DEVICE_NOTIFY (ABI 1.1): rdi = va, rsi = value, rdx = pa reach C as
+ * they are; one NOTIFY command. */
+VMI_ENTRY vmi_rom_call_device_notify
+	VMI_CALL_C_SAVED vmw_device_notify
+	ret
+	.size	vmi_rom_call_device_notify, . - vmi_rom_call_device_notify
+
 /* CPUID from the table hv filled at init (sorted by leaf, subleaf):
  * changes only eax, ebx, ecx, edx.  A leaf not in the table runs cpuid. */
 VMI_ENTRY vmi_rom_call_cpuid

@@ -34,6 +34,7 @@ void vmw_set_lazy(uint64_t *entry, uint64_t val, uint32_t kind);
 void vmw_queue_cr3(uint64_t cr3);
 void vmw_flush(void);
 void vmw_halt_note(void);
+void vmw_device_notify(volatile void *va, uint64_t value, uint64_t pa);
 
 /* One command-port call; r->bx, r->si, r->di are its arguments. */
 static void vmw_cmd(uint32_t cmd, struct vmw_regs *r)
@@ -328,6 +329,20 @@ int64_t vmi_rom_call_console_write(const char *buf, uint64_t len)
 	}
 	vmw_data.n.console_bytes += len;
 	return (int64_t)len;
+}
+
+/* DEVICE_NOTIFY (ABI 1.1), from vmw_rom.S: one NOTIFY backdoor command
+ * carrying (pa, value); hv writes value to the device's notify register.
+ * va is the guest's own mapping of it, which only the native store uses. */
+void vmw_device_notify(volatile void *va, uint64_t value, uint64_t pa)
+{
+	struct vmw_regs r = { .bx = pa, .si = value & 0xffff };
+
+	(void)va;
+	vmw_data.notify_calls++;
+	vmw_cmd(VMW_CMD_NOTIFY, &r);
+	if ((uint32_t)r.ax != 0)
+		vmw_data.notify_refused++;
 }
 
 /* Called by the halt entries before their hlt (vmw_rom.S). */

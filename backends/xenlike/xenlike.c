@@ -52,6 +52,7 @@ extern const uint8_t xl_hypercall_page[] VMI_ROM_LOCAL;
 
 void xl_set_entry(uint64_t *entry, uint64_t val, int level);
 void xl_lazy_apply(void);
+void xl_device_notify(volatile void *va, uint64_t value, uint64_t pa);
 
 /* ---- init ---- */
 
@@ -172,32 +173,66 @@ static volatile uint64_t *xl_p2v(uint64_t pa)
 	return 0;
 }
 
-/* Send queue[0..n): one mmu_update when it fits, else one multicall
- * holding an mmu_update per XL_MMU_MAX requests.  hv writes each entry
- * it accepts and zeroes the ptr of each it refuses.  The ROM then
- * stores the accepted values again through its own mapping: under
- * shadow paging (KVM without EPT, as here) only a guest write reaches
- * KVM's write-protection of table pages; hv's write alone would leave a
- * stale shadow entry.  Refusals are counted for the guest to read. */
-static void xl_queue_send(uint64_t n)
+/* The mmu_update entries of a multicall for queue[0..n): one per
+ * XL_MMU_MAX requests; returns the next free entry. */
+static uint64_t xl_multi_mmu(uint64_t n)
 {
 	uint64_t qpa = ST.data_pa + XL_OFF_QUEUE, k = 0;
 
-	if (n == 0)
+	for (uint64_t i = 0; i < n; i += XL_MMU_MAX, k++) {
+		struct xl_multicall *m = &xl_data.multi[k];
+		m->op = XL_HC_MMU_UPDATE;
+		m->args[0] = qpa + i * sizeof(struct xl_mmu_req);
+		m->args[1] = n - i < XL_MMU_MAX ? n - i : XL_MMU_MAX;
+		m->args[2] = m->args[3] = m->args[4] = 0;
+		m->result = 0;
+	}
+	return k;
+}
+
+/* The queued kicks as evtchn_send entries from multi[k] on. */
+static uint64_t xl_multi_kicks(uint64_t k)
+{
+	for (uint64_t i = 0; i < ST.notify_queued; i++, k++) {
+		struct xl_multicall *m = &xl_data.multi[k];
+		m->op = XL_HC_EVTCHN_SEND;
+		m->args[0] = ST.notify_q[i].pa;
+		m->args[1] = ST.notify_q[i].value;
+		m->args[2] = m->args[3] = m->args[4] = 0;
+		m->result = 0;
+	}
+	return k;
+}
+
+/* Send queue[0..n) and the queued kicks in one exit: one mmu_update
+ * when only updates fit in it, else one multicall holding an mmu_update
+ * per XL_MMU_MAX requests, then an evtchn_send per kick (in that order:
+ * a device sees the guest's tables as they were when it kicked).  hv
+ * writes each entry it accepts and zeroes the ptr of each it refuses.
+ * The ROM then stores the accepted values again through its own
+ * mapping: under shadow paging (KVM without EPT, as here) only a guest
+ * write reaches KVM's write-protection of table pages; hv's write alone
+ * would leave a stale shadow entry.  Refusals are counted for the guest
+ * to read. */
+static void xl_queue_send(uint64_t n)
+{
+	uint64_t kicks = ST.notify_queued, k;
+
+	if (n == 0 && kicks == 0)
 		return;
-	if (n <= XL_MMU_MAX) {
-		if (XL_HCALL2(XL_HC_MMU_UPDATE, qpa, n) < 0)
+	if (kicks == 0 && n <= XL_MMU_MAX) {
+		if (XL_HCALL2(XL_HC_MMU_UPDATE, ST.data_pa + XL_OFF_QUEUE, n) < 0)
 			return;
 	} else {
-		for (uint64_t i = 0; i < n; i += XL_MMU_MAX, k++) {
-			struct xl_multicall *m = &xl_data.multi[k];
-			m->op = XL_HC_MMU_UPDATE;
-			m->args[0] = qpa + i * sizeof(struct xl_mmu_req);
-			m->args[1] = n - i < XL_MMU_MAX ? n - i : XL_MMU_MAX;
-			m->args[2] = m->args[3] = m->args[4] = 0;
-			m->result = 0;
-		}
+		k = xl_multi_kicks(xl_multi_mmu(n));
+		ST.notify_queued = 0;
 		if (XL_HCALL2(XL_HC_MULTICALL, ST.data_pa + XL_OFF_MULTI, k) < 0)
+			return;
+		for (uint64_t i = k - kicks; i < k; i++)
+			ST.notify_refused += xl_data.multi[i].result < 0;
+		ST.notify_sent += kicks;
+		ST.notify_batches += kicks != 0;
+		if (n == 0)
 			return;
 	}
 	ST.mmu_hypercalls++;
@@ -252,6 +287,29 @@ void vmi_rom_call_lazy_mmu_leave(void)
 {
 	xl_lazy_apply();
 	ST.lazy = 0;
+}
+
+/* DEVICE_NOTIFY (ABI 1.1), from xl_entry.S: an event-channel send of
+ * (pa, value) to hv, which writes value to the device's notify register.
+ * Inside a lazy section the kick is queued and leaves with the batch
+ * that ends the section (one exit for the page tables and every kick);
+ * a full kick queue sends the batch first.  va is the guest's own
+ * mapping of the register, which only a native store would use. */
+void xl_device_notify(volatile void *va, uint64_t value, uint64_t pa)
+{
+	(void)va;
+	ST.notify_calls++;
+	if (ST.lazy) {
+		if (ST.notify_queued == XL_NOTIFY_MAX)
+			xl_lazy_apply();
+		ST.notify_q[ST.notify_queued].pa = pa;
+		ST.notify_q[ST.notify_queued].value = value & 0xffff;
+		ST.notify_queued++;
+		return;
+	}
+	ST.notify_sent++;
+	if (XL_HCALL2(XL_HC_EVTCHN_SEND, pa, value & 0xffff) < 0)
+		ST.notify_refused++;
 }
 
 /* Send the queue, then flush every TLB entry. */

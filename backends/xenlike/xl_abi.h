@@ -36,7 +36,11 @@
 #define XL_HC_EVTCHN_UPCALL 0x07 /* deliver pending events now */
 #define XL_HC_MULTICALL     0x08 /* a0 gpa of struct xl_multicall[a1],
                                    * a1 <= XL_MULTI_MAX */
-#define XL_HC_COUNT         0x09
+#define XL_HC_EVTCHN_SEND   0x09 /* ROM ABI 1.1 DEVICE_NOTIFY: a0 the notify
+                                   * register's gpa, a1 the 16-bit value;
+                                   * 0, or XL_E_NODEV when no device is
+                                   * there (the guest goes on) */
+#define XL_HC_COUNT         0x0a
 
 /* XL_HC_BLOCK flags. */
 #define XL_BLOCK_UNMASK   0    /* SAFE_HALT: hv unmasks, then waits until it
@@ -47,6 +51,7 @@
 #define XL_E_INVAL  (-22)
 #define XL_E_AGAIN  (-11)
 #define XL_E_PERM   (-1)
+#define XL_E_NODEV  (-19)
 
 /* The hypercall page: XL_HC_STUB_SIZE bytes per number, hv fills it at
  * setup; calling stub n performs hypercall n (registers as above, the
@@ -130,6 +135,9 @@ struct xl_multicall {
 
 #define XL_CONSOLE_MAX 4096
 #define XL_QUEUE_MAX   1024        /* lazy-mode requests queued */
+#define XL_NOTIFY_MAX  6           /* kicks queued in a lazy section: with
+                                    * the two mmu_updates of a full queue,
+                                    * one multicall (XL_MULTI_MAX) */
 
 #ifndef __ASSEMBLER__
 /* What the ROM keeps besides the shared page; readable by guest tests. */
@@ -148,6 +156,14 @@ struct xl_rom_state {
 	uint64_t console_calls;
 	uint64_t upcall_calls;     /* EVTCHN_UPCALL hypercalls from enable */
 	uint64_t block_calls;
+	/* DEVICE_NOTIFY (ABI 1.1): kicks inside a lazy section wait in
+	 * notify_q and leave with the batch that ends it (xl_lazy_apply). */
+	uint64_t notify_queued;    /* kicks waiting in notify_q */
+	uint64_t notify_calls;     /* DEVICE_NOTIFY calls */
+	uint64_t notify_sent;      /* kicks that reached hv (alone or batched) */
+	uint64_t notify_batches;   /* batches (multicalls) that carried kicks */
+	uint64_t notify_refused;   /* kicks hv answered with an error */
+	struct { uint64_t pa, value; } notify_q[XL_NOTIFY_MAX];
 };
 #define XL_ROM_MAGIC 0x4b4c4e4558ull   /* "XENLK" */
 

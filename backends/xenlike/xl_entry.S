@@ -11,6 +11,8 @@
  *   void vmi_rom_call_set_pte(uint64_t *e, uint64_t v);  (and pmd, pud, p4d)
  *   void vmi_rom_call_invlpg(uint64_t va);        flush the lazy queue, invlpg
  *   void vmi_rom_call_write_cr3(uint64_t cr3);    flush the lazy queue, mov cr3
+ *   void vmi_rom_call_device_notify(void *va, uint16_t v, uint64_t pa);
+ *                                                 evtchn_send, queued in lazy mode
  *
  * The irq entries are plain memory operations on the shared-info page
  * (xl_data, the first page of the data area); only an enable that finds
@@ -117,6 +119,12 @@ VMI_ENTRY vmi_rom_call_invlpg
 VMI_ENTRY vmi_rom_call_write_cr3
 	VMI_CALL_C_SAVED xl_lazy_apply
 	movq	%rdi, %cr3
+	ret
+
+/* ---- device (ABI 1.1): rdi, rsi, rdx go to C as they are ---- */
+
+VMI_ENTRY vmi_rom_call_device_notify
+	VMI_CALL_C_SAVED xl_device_notify
 	ret
 
 	.section .note.GNU-stack,"",@progbits

@@ -3,7 +3,7 @@
  * that returns right after it, for test pvops.targets_preserve_undeclared_registers.
  *
  * void clobber_site_N(void);	(N = op id; registers as the op's convention)
- * extern void *const clobber_sites[39];
+ * extern void *const clobber_sites[40];
  *
  * Each site is the 6-byte `call *pv_op_table+8*N(%rip)` with its record
  * in .pv_sites, exactly as the C wrappers emit it (pvops.h), so boot
@@ -74,4 +74,5 @@ clobber_sites:
 	CLOBBER_SITE 36, 0x0fc7	/* console_write */
 	CLOBBER_SITE 37, 0x0fc7	/* shutdown */
 	CLOBBER_SITE 38, 0x0fc7	/* reboot */
+	CLOBBER_SITE 39, 0x0001	/* device_notify */
 #endif

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include <pvops/pvops.h>
 #include "guest.h"
+#include <pvops/site.h>
 #include "../../backends/testrom/testrom.h"
 
 #define KTEST_SUITE "vmi"
@@ -53,6 +54,55 @@ KTEST(testrom_call_entries_run)
 	KT_EXPECT_EQ(bx, rb);
 	console_write("    # console write through the test ROM\n", 41);
 	KT_EXPECT(st->console_calls > calls);
+}
+
+/* The test ROM answers DEVICE_NOTIFY (ABI 1.1) with CALL to an entry that
+ * stores like the native form and counts: the count rises by one per
+ * notify and the 16-bit store lands. */
+KTEST(testrom_notify_call_runs)
+{
+	const struct vmi_binding *b = pv_binding();
+	if (!b || strcmp(b->name, "testrom") != 0)
+		KT_SKIP("the test ROM is not bound");
+	if (b->answer[VMI_CALL_DEVICE_NOTIFY].type == VMI_RELOC_NATIVE)
+		KT_SKIP("the bound test ROM leaves DEVICE_NOTIFY native (ABI 1.0)");
+	volatile struct testrom_state *st = (void *)(uintptr_t)b->data_va;
+	static volatile uint16_t reg[2] = { 0xaaaa, 0xbbbb };
+	uint64_t n = st->notify_calls;
+	pv_device_notify(&reg[0], 0x10003, V2P(&reg[0]));
+	KT_EXPECT_EQ(st->notify_calls, n + 1);
+	KT_EXPECT_EQ(reg[0], 3);
+	KT_EXPECT_EQ(reg[1], 0xbbbb);
+}
+
+/* A ROM of ABI 1.0 (no call 39), or one that does not announce
+ * VMI_FEAT_DEVICE_NOTIFY, still binds and the notify falls back to
+ * native (SPEC.md 15): the answer is NATIVE and every notify site holds
+ * the native store `66 89 37` (pvops=nopatch: the native thunk). */
+KTEST(device_notify_native_without_the_call)
+{
+	const struct vmi_binding *b = pv_binding();
+	if (!b)
+		KT_SKIP("no ROM is bound");
+	if (b->info.calls_known > VMI_CALL_DEVICE_NOTIFY &&
+	    (b->info.hdr.features & VMI_FEAT_DEVICE_NOTIFY))
+		KT_SKIP("the bound ROM has call 39 and announces it");
+	KT_EXPECT_EQ(b->answer[VMI_CALL_DEVICE_NOTIFY].type, VMI_RELOC_NATIVE);
+	int sites = 0, native = 0;
+	for (const struct pv_site *s = __pv_sites_start; s < __pv_sites_end; s++) {
+		if (s->op != PV_OP_DEVICE_NOTIFY)
+			continue;
+		const uint8_t *p = (const uint8_t *)(uintptr_t)s->addr;
+		sites++;
+		native += kopts.pv_mode == PVMODE_NOPATCH ||
+			  (p[0] == 0x66 && p[1] == 0x89 && p[2] == 0x37);
+	}
+	KT_EXPECT(sites > 0);
+	KT_EXPECT_EQ(native, sites);
+	static volatile uint16_t reg = 1;
+	pv_device_notify(&reg, 0x4242, V2P(&reg));
+	KT_EXPECT_EQ(reg, 0x4242);
+	kt_note("ROM ABI 1.%u, %d notify sites native", b->info.hdr.abi_minor, sites);
 }
 
 /* Once init may have reached its host (vmi_init_may_hold), the copy and

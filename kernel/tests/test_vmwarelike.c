@@ -421,6 +421,41 @@ static const char *rom_in_window(char *name, size_t len)
 
 /* The vmwarelike ROM under any other host (hv none or xenlike, QEMU)
  * must fail its init and leave the kernel native: a suite of its own. */
+/* DEVICE_NOTIFY (ROM ABI 1.1): one NOTIFY backdoor command carrying
+ * (pa, value) reaches hv's notify path; no device claims this RAM word
+ * (no device model exists on this branch yet), so hv refuses it, the ROM
+ * counts the refusal and the guest runs on; nothing is stored natively. */
+static volatile uint16_t vmw_reg = 0xaaaa;
+
+KTEST(notify_one_backdoor_exit_reaches_hv)
+{
+	VMW_OR_SKIP(d);
+	KT_EXPECT_EQ(pv_binding()->answer[PV_OP_DEVICE_NOTIFY].type, VMI_RELOC_CALL);
+	uint64_t calls = d->notify_calls, refused = d->notify_refused;
+	uint64_t f = pv_irq_save();		/* no tick re-arms its alarm in between */
+	hv_select(0x00040004u);				/* hv: notifies */
+	uint32_t n0 = hv_exits();
+	hv_select(0x00040005u);				/* hv: refused */
+	uint32_t r0 = hv_exits();
+	hv_select(HV_SEL_PORT(VMW_PORT_CMD));
+	uint32_t p0 = hv_exits();
+	pv_device_notify(&vmw_reg, 0x4321, V2P(&vmw_reg));
+	uint32_t p1 = hv_exits();
+	hv_select(0x00040004u);
+	uint32_t n1 = hv_exits();
+	hv_select(0x00040005u);
+	uint32_t r1 = hv_exits();
+	pv_irq_restore(f);
+	kt_note("one notify: %u backdoor exits, hv notifies +%u (refused +%u)",
+		p1 - p0, n1 - n0, r1 - r0);
+	KT_EXPECT_EQ(p1 - p0, 1);
+	KT_EXPECT_EQ(n1 - n0, 1);
+	KT_EXPECT_EQ(r1 - r0, 1);
+	KT_EXPECT_EQ(d->notify_calls - calls, 1);
+	KT_EXPECT_EQ(d->notify_refused - refused, 1);
+	KT_EXPECT_EQ(vmw_reg, 0xaaaa);
+}
+
 #undef KTEST_SUITE
 #define KTEST_SUITE "vmwarelike_fallback"
 

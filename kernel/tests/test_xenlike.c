@@ -282,4 +282,121 @@ KTEST(clock_reads_no_exit_alarm_one)
 	KT_EXPECT(w > 1600000000ull * 1000000000ull);	/* after 2020 */
 	KT_EXPECT_EQ(pv_clock_freq(), x->shared.tsc_hz);
 }
+/* ---- DEVICE_NOTIFY (ROM ABI 1.1): the event-channel send ---- */
+
+#define STATS_HCALL(n)       (0x00030000u | (n))
+#define STATS_NOTIFY         0x00040004u
+#define STATS_NOTIFY_REFUSED 0x00040005u
+
+/* One counter of hv's (the select and the read are two exits). */
+static uint32_t stat_read(uint32_t sel)
+{
+	outl(STATS_PORT, sel);
+	return inl(STATS_PORT);
+}
+
+/* hv's notify counters and the hypercalls that may carry a kick; leaves
+ * the selector on all exits. */
+struct xl_kicks { uint32_t sends, multis, notifies, refused; };
+
+static void kicks_now(struct xl_kicks *k)
+{
+	k->sends = stat_read(STATS_HCALL(XL_HC_EVTCHN_SEND));
+	k->multis = stat_read(STATS_HCALL(XL_HC_MULTICALL));
+	k->notifies = stat_read(STATS_NOTIFY);
+	k->refused = stat_read(STATS_NOTIFY_REFUSED);
+	outl(STATS_PORT, STATS_ALL);		/* exits_now() reads this one */
+}
+
+/* A notify register in RAM: no device claims it, so hv refuses the
+ * kick (no device model exists on this branch yet) and the guest runs on. */
+static volatile uint16_t xl_reg[4];
+
+/* Outside a lazy section: one evtchn_send hypercall carrying (pa,
+ * value) reaches hv's notify path, which answers XL_E_NODEV; the ROM
+ * counts the refusal, and nothing was stored natively. */
+KTEST(notify_one_evtchn_send_reaches_hv)
+{
+	XL_REQUIRE(x);
+	KT_EXPECT_EQ(pv_binding()->answer[PV_OP_DEVICE_NOTIFY].type, VMI_RELOC_CALL);
+	struct xl_kicks a, b;
+	uint64_t calls = x->st.notify_calls, refused = x->st.notify_refused;
+	xl_reg[0] = 0xaaaa;
+	quiet_begin();
+	kicks_now(&a);
+	uint32_t e0 = exits_now();
+	pv_device_notify(&xl_reg[0], 0x1234, V2P(&xl_reg[0]));
+	uint32_t e1 = exits_now();
+	kicks_now(&b);
+	quiet_end();
+	kt_note("one notify: %u exits, hv notifies +%u (refused +%u)", e1 - e0 - 1,
+		b.notifies - a.notifies, b.refused - a.refused);
+	KT_EXPECT_EQ(e1 - e0 - 1, 1);
+	KT_EXPECT_EQ(b.sends - a.sends, 1);
+	KT_EXPECT_EQ(b.notifies - a.notifies, 1);
+	KT_EXPECT_EQ(b.refused - a.refused, 1);
+	KT_EXPECT_EQ(x->st.notify_calls - calls, 1);
+	KT_EXPECT_EQ(x->st.notify_refused - refused, 1);
+	KT_EXPECT_EQ(xl_reg[0], 0xaaaa);
+}
+
+/* Kicks inside a lazy section are queued and leave with the batch that
+ * ends it: 4 kicks and 8 page-table updates, one multicall at the
+ * leave, no evtchn_send of their own, nothing at hv before the leave. */
+KTEST(lazy_kicks_leave_as_one_batch)
+{
+	XL_REQUIRE(x);
+	uint64_t pa = pmm_alloc(), frame = pmm_alloc();
+	KT_ASSERT(pa && frame);
+	struct xl_kicks a, b;
+	uint64_t batches = x->st.notify_batches;
+	quiet_begin();
+	kicks_now(&a);
+	uint32_t e0 = exits_now();
+	pv_lazy_mmu_enter();
+	lazy_fill(P2V(pa), 8, frame);
+	for (unsigned i = 0; i < 4; i++)
+		pv_device_notify(&xl_reg[i], i, V2P(&xl_reg[i]));
+	uint32_t e1 = exits_now();
+	pv_lazy_mmu_leave();
+	uint32_t e2 = exits_now();
+	kicks_now(&b);
+	quiet_end();
+	kt_note("4 kicks and 8 updates in a lazy section: %u exits inside, %u at the leave",
+		e1 - e0 - 1, e2 - e1 - 1);
+	KT_EXPECT_EQ(e1 - e0 - 1, 0);
+	KT_EXPECT_EQ(e2 - e1 - 1, 1);
+	KT_EXPECT_EQ(b.multis - a.multis, 1);
+	KT_EXPECT_EQ(b.sends - a.sends, 0);
+	KT_EXPECT_EQ(b.notifies - a.notifies, 4);
+	KT_EXPECT_EQ(b.refused - a.refused, 4);
+	KT_EXPECT_EQ(x->st.notify_batches - batches, 1);
+	KT_EXPECT_EQ(x->st.notify_queued, 0);
+	KT_EXPECT_EQ(((uint64_t *)P2V(pa))[7], (frame + 7 * PAGE_SIZE) | PTE_P);
+	pmm_free(pa);
+	pmm_free(frame);
+}
+
+/* The kick queue is bounded (XL_NOTIFY_MAX): one kick more sends the
+ * batch so far, and the rest leave at the end: two batches, every kick
+ * delivered once. */
+KTEST(lazy_kick_queue_overflow_flushes)
+{
+	XL_REQUIRE(x);
+	struct xl_kicks a, b;
+	unsigned n = XL_NOTIFY_MAX + 2;
+	quiet_begin();
+	kicks_now(&a);
+	pv_lazy_mmu_enter();
+	for (unsigned i = 0; i < n; i++)
+		pv_device_notify(&xl_reg[i % 4], i, V2P(&xl_reg[i % 4]));
+	pv_lazy_mmu_leave();
+	kicks_now(&b);
+	quiet_end();
+	kt_note("%u kicks in one lazy section: %u multicalls", n, b.multis - a.multis);
+	KT_EXPECT_EQ(b.multis - a.multis, 2);
+	KT_EXPECT_EQ(b.sends - a.sends, 0);
+	KT_EXPECT_EQ(b.notifies - a.notifies, n);
+}
+
 #endif /* CONFIG_PV_NONE */

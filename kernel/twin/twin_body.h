@@ -106,3 +106,7 @@ void PROBE(shutdown)(uint32_t code) { twin_mark(); pv_shutdown(code); }
 PROBE_END(shutdown)
 void PROBE(reboot)(void) { twin_mark(); pv_reboot(); }
 PROBE_END(reboot)
+
+/* Device notify (ABI 1.1): its arguments arrive in the site's registers. */
+void PROBE(device_notify)(volatile void *va, uint64_t v, uint64_t pa) { pv_device_notify(va, v, pa); }
+PROBE_END(device_notify)

@@ -36,7 +36,7 @@ __attribute__((noinline)) void twin_sink(uint64_t v)
 	X(WRITE_CR3, write_cr3) X(PT_ALLOC, pt_alloc) X(PT_RELEASE, pt_release) \
 	X(CLOCK_FREQ, clock_freq) X(CLOCK_READ, clock_read) X(WALLCLOCK, wallclock) \
 	X(SET_ALARM, set_alarm) X(CONSOLE_WRITE, console_write) X(SHUTDOWN, shutdown) \
-	X(REBOOT, reboot)
+	X(REBOOT, reboot) X(DEVICE_NOTIFY, device_notify)
 #define DECL_X(OP, n) DECL(n)
 #define PAIR_X(OP, n) PAIR(OP, n),
 TWINS(DECL_X)

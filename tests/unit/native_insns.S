@@ -46,6 +46,7 @@ nat_insns:
 	INSN 27, "invlpg (%rdi)"
 	INSN 28, "mov %cr3, %rax", "mov %rax, %cr3"
 	INSN 29, "mov %rdi, %cr3"
+	INSN 39, "movw %si, (%rdi)"
 	.quad -1, 0, 0
 
 	.section .note.GNU-stack, "", @progbits

@@ -231,11 +231,13 @@ static void test_op_conventions(void **state)
 	for (unsigned op = 0; op < PV_OP_COUNT; op++) {
 		int g = op <= 5 ? PV_GROUP_IRQ : op <= 19 ? PV_GROUP_CPU :
 			op <= 31 ? PV_GROUP_MMU : op <= 35 ? PV_GROUP_TIME :
-			op == 36 ? PV_GROUP_CONSOLE : PV_GROUP_POWER;
+			op == 36 ? PV_GROUP_CONSOLE : op <= 38 ? PV_GROUP_POWER :
+			PV_GROUP_DEVICE;
 
 		assert_int_equal(pv_op_info[op].group, g);
 		if (op == PV_OP_SET_PTE || op == PV_OP_SET_PMD || op == PV_OP_SET_PUD ||
-		    op == PV_OP_SET_P4D || op == PV_OP_INVLPG || op == PV_OP_WRITE_CR3)
+		    op == PV_OP_SET_P4D || op == PV_OP_INVLPG || op == PV_OP_WRITE_CR3 ||
+		    op == PV_OP_DEVICE_NOTIFY)
 			assert_int_equal(pv_op_info[op].clobbers, 0x1);	/* callee-save */
 		else if (g >= PV_GROUP_MMU)
 			assert_int_equal(pv_op_info[op].clobbers, sysv);

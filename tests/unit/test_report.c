@@ -153,8 +153,8 @@ static void test_print(void **state)
 	c.lines = 0;
 	pv_report_print(&r, 1, capture, &c);
 	assert_int_equal(c.lines, 2 + PV_OP_COUNT);
-	assert_non_null(strstr(c.last, "reboot"));
-	assert_non_null(strstr(c.last, "power"));
+	assert_non_null(strstr(c.last, "device_notify"));
+	assert_non_null(strstr(c.last, "device"));
 }
 
 /* ---- synthetic ELF images ---------------------------------------------- */

@@ -124,6 +124,27 @@ static void craft_layout(void)
 	byte("pcir-clp", p + 0x1A, 0x01, "config utility or DMTF CLP pointer is not 0");
 }
 
+/* SPEC.md 15 (ABI 1.1): feature bits the ROM's minor does not define,
+ * and call 39 answered without its bit, which the guest would ignore. */
+static void craft_features(void)
+{
+	struct vmi_reloc r;
+
+	field("feature-undefined", HDR(features), 1u << 5,
+	      "feature bits set that ABI 1.1 does not define");
+	fresh();
+	img[HDR(abi_minor)] = 0;	/* a 1.0 image (its 40 calls suffice) */
+	put32(HDR(features), (uint32_t)VMI_FEAT_DEVICE_NOTIFY);
+	fix_sum();
+	emit("feature-in-1.0", len, "feature bits set that ABI 1.0 does not define");
+	if (info.calls_known <= VMI_CALL_DEVICE_NOTIFY ||
+	    vmi_table_reloc(good, &info, VMI_CALL_DEVICE_NOTIFY, &r) != VMI_ST_OK ||
+	    r.type == VMI_RELOC_NATIVE)
+		return;
+	field("notify-without-feature", HDR(features), 0,
+	      "call 39 (device_notify): answered CALL but its feature bit 0x1 is clear");
+}
+
 static void craft_calls(void)
 {
 	int c = first_call();
@@ -144,6 +165,7 @@ static void craft_calls(void)
 	fix_sum();
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
 	craft_time_split(c);
+	craft_features();
 }
 
 static void craft(void)

@@ -115,6 +115,9 @@ static void build_good(void)
 	put_reloc(VMI_CALL_CONSOLE_WRITE, VMI_RELOC_CALL, VMI_CLOB_SYSV, CW_OFF);
 	put_reloc(VMI_CALL_IO_DELAY, VMI_RELOC_NOP, 0, 0);
 	put_reloc(VMI_CALL_SHUTDOWN, VMI_RELOC_JUMP, VMI_CLOB_RAX, CW_OFF);
+	/* ABI 1.1's call, announced by its feature bit. */
+	put_reloc(VMI_CALL_DEVICE_NOTIFY, VMI_RELOC_CALL, VMI_CLOB_RAX, CW_OFF);
+	put32(HDR(features), (uint32_t)VMI_FEAT_DEVICE_NOTIFY);
 	fix_sum();
 }
 
@@ -576,6 +579,47 @@ static void test_guest_binds_through_stand_ins(void **state)
 	assert_int_equal(g_b.answer[VMI_CALL_IO_DELAY].type, VMI_RELOC_NOP);
 }
 
+/* SPEC.md 15: a 1.0 ROM (39 calls, no feature bit) binds and DEVICE_NOTIFY
+ * stays NATIVE without being asked; so does a 1.1 ROM whose table answers
+ * call 39 but which does not announce VMI_FEAT_DEVICE_NOTIFY; a 1.1 ROM
+ * that announces it gets its CALL; a 1.1 ROM with only 39 calls is
+ * refused (CALLS_COUNT). */
+static void test_guest_abi_1_0_rom_keeps_notify_native(void **state)
+{
+	(void)state;
+	build_good();
+	put16(HDR(abi_minor), 0);
+	put32(HDR(calls_count), VMI_CALL_COUNT_V1_0);
+	put32(HDR(features), 0);
+	put_reloc(VMI_CALL_DEVICE_NOTIFY, VMI_RELOC_NATIVE, 0, 0);
+	fix_sum();
+	g_stand_in = true;
+	bool ok = guest_bind(NULL);
+	assert_true(ok);
+	assert_int_equal(g_b.info.calls_known, VMI_CALL_COUNT_V1_0);
+	assert_int_equal(g_queries, VMI_CALL_COUNT_V1_0);
+	assert_int_equal(g_b.answer[VMI_CALL_DEVICE_NOTIFY].type, VMI_RELOC_NATIVE);
+	assert_int_equal(g_b.answer[VMI_CALL_CONSOLE_WRITE].type, VMI_RELOC_CALL);
+
+	build_good();			/* 1.1, call 39 CALL, bit clear */
+	put32(HDR(features), 0);
+	fix_sum();
+	assert_true(guest_bind(NULL));
+	assert_int_equal(g_queries, VMI_CALL_COUNT - 1);
+	assert_int_equal(g_b.answer[VMI_CALL_DEVICE_NOTIFY].type, VMI_RELOC_NATIVE);
+
+	build_good();			/* 1.1, announced */
+	assert_true(guest_bind(NULL));
+	assert_int_equal(g_queries, VMI_CALL_COUNT);
+	assert_int_equal(g_b.answer[VMI_CALL_DEVICE_NOTIFY].type, VMI_RELOC_CALL);
+	g_stand_in = false;
+
+	build_good();			/* 1.1 with a 1.0-sized table */
+	put32(HDR(calls_count), VMI_CALL_COUNT_V1_0);
+	fix_sum();
+	assert_int_equal(run(), VMI_ST_CALLS_COUNT);
+}
+
 /* The memory stays once init may have reached the host: on success and
  * on every failure but the four reported before it. */
 static void test_guest_init_may_hold(void **state)
@@ -607,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_guest_copy_matches_window),
 		cmocka_unit_test(test_guest_binds_through_stand_ins),
+		cmocka_unit_test(test_guest_abi_1_0_rom_keeps_notify_native),
 		cmocka_unit_test(test_guest_init_may_hold),
 	};
 	return cmocka_run_group_tests_name("vmi_validate", tests, NULL, NULL);

@@ -31,7 +31,8 @@
 /* ---- Versions ---------------------------------------------------------- */
 
 #define VMI_ABI_MAJOR 1   /* changes only on an incompatible break */
-#define VMI_ABI_MINOR 0   /* bumped when calls or fields are appended */
+#define VMI_ABI_MINOR 1   /* bumped when calls or fields are appended;
+                           * 1.1 appended DEVICE_NOTIFY (call 39) */
 
 /* ---- Option-ROM layer (PC BIOS / PCI Firmware spec) --------------------- */
 
@@ -165,6 +166,12 @@ VMI_STATIC_ASSERT(sizeof(struct vmi_rom_header) == 128, "header size");
 /* ROM feature bits (vmi_rom_header.features).  None are defined in 1.0;
  * a later minor appends calls behind a new bit.  Unknown bits are ignored. */
 #define VMI_FEAT_NONE 0ull
+/* 1.1: the ROM answers DEVICE_NOTIFY (call 39) with something other than
+ * NATIVE.  Clear: the guest keeps call 39 NATIVE whatever the table says. */
+#define VMI_FEAT_DEVICE_NOTIFY (1ull << 0)
+/* The bits each minor defines (romtool check refuses others). */
+#define VMI_FEATS_FOR_MINOR(minor) ((minor) == 0 ? VMI_FEAT_NONE \
+                                                 : VMI_FEAT_DEVICE_NOTIFY)
 
 /* Guest feature bits (vmi_init_args.guest_features).  None in 1.0. */
 #define VMI_GUEST_FEAT_NONE 0ull
@@ -284,24 +291,34 @@ enum vmi_conv {
 	X(SET_ALARM,      set_alarm,      35, VMI_CONV_SYSV, VMI_CLOB_SYSV, VMI_CF_RESULT) \
 	X(CONSOLE_WRITE,  console_write,  36, VMI_CONV_SYSV, VMI_CLOB_SYSV, VMI_CF_RESULT) \
 	X(SHUTDOWN,       shutdown,       37, VMI_CONV_SYSV, VMI_CLOB_SYSV, VMI_CF_NORETURN) \
-	X(REBOOT,         reboot,         38, VMI_CONV_SYSV, VMI_CLOB_SYSV, VMI_CF_NORETURN)
+	X(REBOOT,         reboot,         38, VMI_CONV_SYSV, VMI_CLOB_SYSV, VMI_CF_NORETURN) \
+	/* 1.1, behind VMI_FEAT_DEVICE_NOTIFY: rdi = notify register's va, \
+	 * rsi = 16-bit value, rdx = its guest-physical address */ \
+	X(DEVICE_NOTIFY,  device_notify,  39, VMI_CONV_CALLEE_SAVE, VMI_CLOB_RAX, 0)
 
 #define VMI_CALL_ENUM_(N, n, num, conv, clob, fl) VMI_CALL_##N = num,
 enum vmi_call {
 	VMI_CALL_LIST(VMI_CALL_ENUM_)
-	VMI_CALL_COUNT_V1_0 = 39
+	VMI_CALL_COUNT_V1_0 = 39,
+	VMI_CALL_COUNT_V1_1 = 40
 };
 #undef VMI_CALL_ENUM_
 VMI_STATIC_ASSERT(VMI_CALL_REBOOT + 1 == VMI_CALL_COUNT_V1_0, "call count");
-VMI_STATIC_ASSERT(VMI_CALL_WRITE_CR3 == 29 && VMI_CALL_CONSOLE_WRITE == 36,
-               "frozen call numbers");
+VMI_STATIC_ASSERT(VMI_CALL_DEVICE_NOTIFY + 1 == VMI_CALL_COUNT_V1_1, "1.1 count");
+VMI_STATIC_ASSERT(VMI_CALL_WRITE_CR3 == 29 && VMI_CALL_CONSOLE_WRITE == 36 &&
+               VMI_CALL_DEVICE_NOTIFY == 39, "frozen call numbers");
 
 /* Calls the guest built from this header knows. */
-#define VMI_CALL_COUNT VMI_CALL_COUNT_V1_0
+#define VMI_CALL_COUNT VMI_CALL_COUNT_V1_1
 
-/* Calls a ROM of a given 1.x minor must have in its table. */
+/* Calls a ROM of a given 1.x minor must have in its table (a minor newer
+ * than this header needs at least what this header knows). */
 #define VMI_CALLS_FOR_MINOR(minor) ((minor) == 0 ? VMI_CALL_COUNT_V1_0 \
-                                                  : VMI_CALL_COUNT_V1_0)
+                                                  : VMI_CALL_COUNT_V1_1)
+
+/* The ROM feature bit a call is announced by; 0 for the 1.0 calls. */
+#define VMI_CALL_FEATURE(call) ((call) == VMI_CALL_DEVICE_NOTIFY \
+                                ? VMI_FEAT_DEVICE_NOTIFY : VMI_FEAT_NONE)
 
 /* ---- Init --------------------------------------------------------------- */
 
@@ -378,6 +395,7 @@ typedef int64_t (*vmi_query_fn)(uint32_t call, struct vmi_reloc *out);
  *   VMI_ROM_CLOBBERS(name, mask)  narrow a CALL/JUMP entry's clobbers
  *                            (mask: an integer literal, e.g. 0x0f)
  *   VMI_ROM_FEATURES(mask), VMI_ROM_VERSION(n)
+ *   VMI_ROM_ABI_MINOR(n)     build as ABI 1.n (n <= VMI_ABI_MINOR)
  * Entries are functions named vmi_rom_init, vmi_rom_query,
  * vmi_rom_call_<name> (answer CALL) and vmi_rom_jump_<name> (answer JUMP);
  * a call with none of these answers NATIVE.  romtool also defines
@@ -396,6 +414,9 @@ typedef int64_t (*vmi_query_fn)(uint32_t call, struct vmi_reloc *out);
 #define VMI_ROM_CLOBBERS(name, mask) VMI_ROM_ABS_(vmi_rom_clobbers_##name, mask)
 #define VMI_ROM_FEATURES(mask) VMI_ROM_ABS_(vmi_rom_features, mask)
 #define VMI_ROM_VERSION(n) VMI_ROM_ABS_(vmi_rom_version, n)
+/* Build the image as an older minor of this major (default: VMI_ABI_MINOR):
+ * its table then holds only that minor's calls. */
+#define VMI_ROM_ABI_MINOR(n) VMI_ROM_ABS_(vmi_rom_abi_minor, n)
 /* Hidden, so PIE code reaches them RIP-relatively, never through a GOT. */
 #define VMI_ROM_LOCAL __attribute__((visibility("hidden")))
 extern const uint8_t __vmi_rom_image[] VMI_ROM_LOCAL;         /* byte 0 */

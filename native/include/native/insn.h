@@ -103,6 +103,15 @@ static inline void nat_set_entry(uint64_t *p, uint64_t v)
 	*(volatile uint64_t *)p = v;
 }
 
+/* A device's notify register: one 16-bit store (virtio-pci's queue
+ * notify).  Registers as the pvops site has them (rdi, si); pa, in rdx
+ * at a site, is for ROMs only and unused here. */
+static inline void nat_device_notify(volatile void *va, uint64_t value, uint64_t pa)
+{
+	(void)pa;
+	__asm__ volatile("movw %%si, (%%rdi)" :: "D"(va), "S"(value) : "memory");
+}
+
 static inline void nat_invlpg(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");

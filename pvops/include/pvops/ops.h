@@ -14,7 +14,7 @@
  *              output registers, nothing else (Linux's callee-save thunks).
  *              These are the hot or instruction-like ops; their native
  *              forms are single instructions.
- *   set_p*d, invlpg, write_cr3
+ *   set_p*d, invlpg, write_cr3, device_notify
  *              callee-save as well (rax only), as the ROM ABI has them:
  *              they are hot and their native forms single instructions.
  *   other mmu, time, console, power
@@ -74,8 +74,10 @@ enum pv_op {
 	/* power */
 	PV_OP_SHUTDOWN		= 37,
 	PV_OP_REBOOT		= 38,
+	/* device (ROM ABI 1.1) */
+	PV_OP_DEVICE_NOTIFY	= 39,
 
-	PV_OP_COUNT		= 39
+	PV_OP_COUNT		= 40
 };
 
 enum pv_group {
@@ -85,6 +87,7 @@ enum pv_group {
 	PV_GROUP_TIME,
 	PV_GROUP_CONSOLE,
 	PV_GROUP_POWER,
+	PV_GROUP_DEVICE,
 	PV_GROUP_COUNT
 };
 

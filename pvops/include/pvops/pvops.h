@@ -78,6 +78,8 @@ static inline void pv_set_alarm(uint64_t ns) { nat_set_alarm(ns); }
 static inline void pv_console_write(const char *b, size_t n) { nat_console_write(b, n); }
 static inline __attribute__((noreturn)) void pv_shutdown(uint32_t code) { nat_shutdown(code); }
 static inline __attribute__((noreturn)) void pv_reboot(void) { nat_reboot(); }
+static inline void pv_device_notify(volatile void *va, uint64_t value, uint64_t pa)
+{ nat_device_notify(va, value, pa); }
 
 #else /* paravirtualized: patchable call sites */
 
@@ -267,6 +269,25 @@ static inline void pv_set_alarm(uint64_t ns) { PV_CALL_SYSV1(PV_OP_SET_ALARM, ns
 static inline void pv_console_write(const char *b, size_t n) { PV_CALL_SYSV2(PV_OP_CONSOLE_WRITE, b, n); }
 static inline __attribute__((noreturn)) void pv_shutdown(uint32_t code) { PV_CALL_SYSV1(PV_OP_SHUTDOWN, code); __builtin_unreachable(); }
 static inline __attribute__((noreturn)) void pv_reboot(void) { PV_CALL_SYSV0(PV_OP_REBOOT); __builtin_unreachable(); }
+
+/*
+ * Device notify (ROM ABI 1.1): callee-save with three arguments, rdi =
+ * the notify register's virtual address, rsi = the 16-bit value, rdx =
+ * the register's guest-physical address (for a ROM that tells its host).
+ * Natively `movw %si,(%rdi)`.  A ROM without the call leaves it native.
+ */
+#define PV_CALL_CS3(op, a1, a2, a3)					\
+	do {								\
+		uint64_t pv_rax_;					\
+		__asm__ volatile(PV_SITE(PV_CLB_RAX) : "=a"(pv_rax_)	\
+				 : "D"(a1), "S"(a2), "d"(a3), PV_OPARGS(op) \
+				 : "memory", "cc");			\
+		(void)pv_rax_;						\
+	} while (0)
+static inline void pv_device_notify(volatile void *va, uint64_t value, uint64_t pa)
+{
+	PV_CALL_CS3(PV_OP_DEVICE_NOTIFY, va, value, pa);
+}
 
 #endif /* CONFIG_PV_NONE */
 
