@@ -18,6 +18,10 @@
 #                      to 16 MiB through the QEMU monitor (block_resize,
 #                      over a FIFO pair build/boot/NAME.mon.{in,out})
 #   --option-rom FILE  passed to boot-qemu.sh
+#   --hv-arg ARG       passed to boot-qemu.sh (hv mode: --backend NAME)
+#
+# Mode hv runs hv's own virtio-blk device (--disk IMAGE[,ro]) instead of
+# QEMU's; --transitional and --resize are QEMU-only there.
 #   --timeout S        passed to boot-qemu.sh
 #
 # Prints KTAP: 1..2, the boot (boot-qemu.sh's result, with the guest's
@@ -36,12 +40,12 @@ while [ $# -gt 0 ]; do
     --transitional) LEGACY=off; shift ;;
     --ro) RO=1; shift ;;
     --resize) RESIZE=1; shift ;;
-    --option-rom|--timeout) BOOT_OPTS+=("$1" "${2:?}"); shift 2 ;;
+    --option-rom|--timeout|--hv-arg) BOOT_OPTS+=("$1" "${2:?}"); shift 2 ;;
     -*) echo "virtio-blk.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
     esac
 done
-[ $# -ge 2 ] || { sed -n '8,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '8,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 MODE=$1 KIMAGE=$2
 shift 2
 NAME=${NAME:-vblk-$MODE}
@@ -63,6 +67,12 @@ if [ "$RESIZE" = 1 ]; then
               --qemu-arg -mon --qemu-arg "chardev=vblkmon,mode=readline")
 fi
 boot() {
+    if [ "$MODE" = hv ]; then
+        "$TOP/tests/boot/boot-qemu.sh" --name "$NAME" "${BOOT_OPTS[@]}" \
+            --hv-arg --disk --hv-arg "$DISK$([ "$RO" = 1 ] && echo ,ro)" \
+            "$MODE" "$KIMAGE" "$@"
+        return
+    fi
     "$TOP/tests/boot/boot-qemu.sh" --name "$NAME" "${BOOT_OPTS[@]}" "${MON_OPTS[@]}" \
         --qemu-arg -drive --qemu-arg "$DRIVE" \
         --qemu-arg -device --qemu-arg "virtio-blk-pci,drive=vblk0,disable-legacy=$LEGACY" \
