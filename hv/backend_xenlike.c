@@ -78,8 +78,59 @@ static int xl_user_mode(struct hv *hv)
 	return (s.cs.selector & 3) == 3;
 }
 
-/* Called with the vCPU stopped: turn a fired timer into its event, and
- * inject the upcall if the guest's virtual flag allows it now. */
+/* Device interrupt lines (hv/irq.c) under this backend.  The guest
+ * masks interrupts with a memory write (the virtual flag) and keeps the
+ * hardware IF set, so a device line raised straight into KVM's 8259
+ * would interrupt a section the guest masked.  A line raised while the
+ * flag is set is held here, upcall_pending asks the guest's next enable
+ * to call back (XL_HC_EVTCHN_UPCALL), and xl_poll raises it once the
+ * flag is clear, as it does the upcall.  Lowering a line is never held. */
+static uint32_t xl_held_lines;		/* bit n: line n held back */
+static uint64_t xl_lines_raised;	/* held lines raised (ends a block) */
+
+static int xl_guest_unmasked(struct hv *hv)
+{
+	return !xl.sh->vcpu0.upcall_mask || xl_user_mode(hv);
+}
+
+static int xl_irq_gate(struct hv *hv, int line, int level)
+{
+	uint32_t bit = 1u << (line & 31);
+
+	if (!level) {
+		xl_held_lines &= ~bit;
+		return 0;
+	}
+	if (!xl.ready || xl_guest_unmasked(hv))
+		return 0;
+	xl_held_lines |= bit;
+	xl.sh->vcpu0.upcall_pending = 1;
+	return 1;
+}
+
+/* Raises the held lines if the guest's flag allows it now. */
+static void xl_release_lines(struct hv *hv)
+{
+	struct xl_shared_info *sh = xl.sh;
+	uint32_t lines = xl_held_lines;
+
+	if (!lines || !xl_guest_unmasked(hv))
+		return;
+	xl_held_lines = 0;
+	xl_lines_raised++;
+	for (int n = 0; n < 32; n++) {
+		struct kvm_irq_level l = { .irq = (uint32_t)n, .level = 1 };
+		if ((lines & (1u << n)) && ioctl(hv->vm, KVM_IRQ_LINE, &l) < 0)
+			hv_end(hv, HV_EXIT_INTERNAL, "xenlike: KVM_IRQ_LINE %d: %s",
+			       n, strerror(errno));
+	}
+	if (!sh->evtchn_pending)	/* pending was only the lines' */
+		sh->vcpu0.upcall_pending = 0;
+}
+
+/* Called with the vCPU stopped: turn a fired timer into its event, raise
+ * held device lines, and inject the upcall if the guest's virtual flag
+ * allows it now. */
 static void xl_poll(struct hv *hv)
 {
 	struct xl_shared_info *sh = xl.sh;
@@ -91,6 +142,8 @@ static void xl_poll(struct hv *hv)
 		if (xl.ready)
 			xl_evtchn_raise(sh, XL_PORT_TIMER);
 	}
+	if (xl.ready)
+		xl_release_lines(hv);
 	if (!xl.ready || !sh->vcpu0.upcall_pending)
 		return;
 	if (!xl_upcall_deliverable(sh, 0)) {
@@ -315,7 +368,7 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 {
 	sigset_t block, old;
 	struct xl_shared_info *sh = xl.sh;
-	uint64_t injected;
+	uint64_t injected, raised;
 
 	if (xl_not_ready(hv, hc))
 		return HV_HC_FAULT;
@@ -324,11 +377,13 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	injected = sh->upcalls_injected;
+	raised = xl_lines_raised;
 	if (hc->arg[0] == XL_BLOCK_UNMASK)
 		sh->vcpu0.upcall_mask = 0;
 	for (;;) {
 		xl_poll(hv);
 		if (hv->ended || timer__expired() || sh->upcalls_injected != injected ||
+		    xl_lines_raised != raised ||
 		    (hc->arg[0] == XL_BLOCK_POLL && sh->vcpu0.upcall_pending))
 			break;
 		sigsuspend(&old);
@@ -459,5 +514,6 @@ int xl__init(struct hv *hv)
 			return -1;
 		}
 	hv->backend_poll = xl_poll;
+	hv->irq_gate = xl_irq_gate;
 	return 0;
 }

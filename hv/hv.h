@@ -97,6 +97,10 @@ struct hv {
 	/* The backend's hook, run with the vCPU stopped before every
 	 * KVM_RUN (interrupt injection that depends on guest state). */
 	void (*backend_poll)(struct hv *hv);
+	/* The backend may hold a device's interrupt line back until the
+	 * guest can take it (xenlike: its virtual interrupt flag); returns 1
+	 * when it did and will raise the line itself later. */
+	int (*irq_gate)(struct hv *hv, int line, int level);
 };
 
 /* Stop the guest: first call wins; status is one of enum hv_status or a

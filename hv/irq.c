@@ -13,6 +13,9 @@ void hv_irq_line(struct hv *hv, int line, int level)
 {
 	struct kvm_irq_level l = { .irq = (uint32_t)line, .level = level ? 1 : 0 };
 
+	if (hv->irq_gate && hv->irq_gate(hv, line, level))
+		return;			/* the backend raises it when the guest can take it */
+
 	if (ioctl(hv->vm, KVM_IRQ_LINE, &l) < 0)
 		hv_end(hv, HV_EXIT_INTERNAL, "KVM_IRQ_LINE %d level %d: %s",
 		       line, level, strerror(errno));

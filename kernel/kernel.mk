@@ -145,3 +145,11 @@ SUITE_virtio-balloon-kvm      := $(VQEMU) --name virtio-balloon-kvm --balloon --
 # both devices at once, modern-only (disable-legacy=on), two INTx lines
 SUITES += virtio-both-tcg-modern
 SUITE_virtio-both-tcg-modern  := $(VQEMU) --name virtio-both-tcg-modern --console --balloon --modern-only tcg $(BUILD)/kernel test=virtio virtio=console,balloon
+
+# The same drivers against hv's own console and balloon devices, no ROM
+# and each backend (tests/boot/virtio-hv.sh feeds the balloon's target).
+VHV := tests/boot/virtio-hv.sh
+SUITES += virtio-hv-none virtio-hv-xenlike virtio-hv-vmwarelike
+SUITE_virtio-hv-none       := $(VHV) --name virtio-hv-none $(BUILD)/kernel
+SUITE_virtio-hv-xenlike    := $(VHV) --name virtio-hv-xenlike --backend xenlike $(BUILD)/kernel
+SUITE_virtio-hv-vmwarelike := $(VHV) --name virtio-hv-vmwarelike --backend vmwarelike $(BUILD)/kernel

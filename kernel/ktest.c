@@ -33,17 +33,33 @@ void kt_note(const char *fmt, ...)
 	printf("\n");
 }
 
+/* Does one word of the filter (len bytes at w) select the case? */
+static bool word_selects(const struct ktest *t, const char *full, const char *w, size_t len)
+{
+	if (t->flags & KTEST_EXPLICIT)
+		return (strlen(full) == len && strncmp(full, w, len) == 0) ||
+		       (strlen(t->name) == len && strncmp(t->name, w, len) == 0);
+	return strncmp(full, w, len) == 0;
+}
+
+/* The filter is a comma-separated list of prefixes ("test=a,b.c"). */
 static bool selected(const struct ktest *t, const char *filter)
 {
 	char full[96];
 	if (t->flags & KTEST_PRECOND)
 		return false;				/* not a case */
 	snprintf(full, sizeof(full), "%s.%s", t->suite, t->name);
-	if (t->flags & KTEST_EXPLICIT)
-		return filter && (strcmp(filter, full) == 0 || strcmp(filter, t->name) == 0);
 	if (!filter || !*filter)
-		return true;
-	return strncmp(full, filter, strlen(filter)) == 0;
+		return !(t->flags & KTEST_EXPLICIT);
+	for (const char *w = filter; *w; ) {
+		size_t len = strcspn(w, ",");
+		if (len && word_selects(t, full, w, len))
+			return true;
+		w += len;
+		if (*w == ',')
+			w++;
+	}
+	return false;
 }
 
 static int count_suites(const char *filter)

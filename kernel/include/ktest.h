@@ -8,7 +8,8 @@
  *
  * Cases are records in the .ktests.<suite> section, so suites run in
  * name order and cases in file order.  `test` runs them all; `test=X`
- * runs the suites or cases whose "suite.case" name starts with X.
+ * runs the suites or cases whose "suite.case" name starts with X, and
+ * `test=X,Y` those that start with either.
  * KTEST_EXPLICIT cases (deliberate panics) run only when named exactly.
  * A suite may have a precondition (KTEST_SUITE_PRECONDITION).
  */
