@@ -41,6 +41,11 @@ void console_set_sink(void (*write)(const char *s, size_t n))
 	pv_irq_restore(fl);
 }
 
+void (*console_get_sink(void))(const char *s, size_t n)
+{
+	return sink;
+}
+
 /* The sink's write; false when it gave up on this buffer. */
 static bool sink_write(const char *s, size_t n)
 {

@@ -14,6 +14,17 @@
 #   qemu-tcg-rom    QEMU TCG with the test ROM through SeaBIOS
 #   qemu-kvm-rom    QEMU KVM with the test ROM
 #   grub-tcg        a GRUB 2 ISO under QEMU TCG (native)
+#   hv-xenlike-virtio, hv-vmwarelike-virtio, hv-none-virtio
+#                   the same with hv's virtio-blk disk (virtio=blk: the
+#                   driver must bind; the console and balloon under hv
+#                   are the virtio-hv-* suites, which feed their input)
+#   qemu-tcg-virtio, qemu-kvm-virtio
+#                   QEMU's own virtio-blk-pci (virtio=blk)
+#
+# A virtio environment's disk is a fresh image (build/boot/ENV.img);
+# after the boot the host checks it holds exactly what the guest's
+# virtio-blk suite wrote (build/tests/disk-check), one more result in
+# that environment's verdict.
 #
 # Prints KTAP (each environment one top-level test holding the guest's
 # own KTAP) on stdout, and a table of environment against result on
@@ -26,7 +37,9 @@ B=build
 BOOT=tests/boot/boot-qemu.sh
 KTAP_COUNT=$B/tests/ktap-count
 TABLE=${RUN_SUITES_TABLE:-$B/matrix.txt}
-ALL_ENVS=(hv-xenlike hv-vmwarelike hv-none qemu-tcg qemu-kvm qemu-tcg-rom qemu-kvm-rom grub-tcg)
+ALL_ENVS=(hv-xenlike hv-vmwarelike hv-none qemu-tcg qemu-kvm qemu-tcg-rom qemu-kvm-rom grub-tcg
+	hv-xenlike-virtio hv-vmwarelike-virtio hv-none-virtio qemu-tcg-virtio qemu-kvm-virtio)
+DISK_CHECK=$B/tests/disk-check
 
 # The boot-qemu.sh arguments of one environment, and the backend it must bind.
 env_args() {
@@ -39,7 +52,27 @@ env_args() {
 	qemu-tcg-rom)  echo "--option-rom $B/backends/testrom.rom tcg|testrom" ;;
 	qemu-kvm-rom)  echo "--option-rom $B/backends/testrom.rom kvm|testrom" ;;
 	grub-tcg)      echo "grub|native" ;;
+	hv-xenlike-virtio)    echo "--hv-arg --backend --hv-arg xenlike --option-rom $B/backends/xenlike.rom $(hv_virtio "$1") hv|xenlike" ;;
+	hv-vmwarelike-virtio) echo "--hv-arg --backend --hv-arg vmwarelike --option-rom $B/backends/vmwarelike.rom $(hv_virtio "$1") hv|vmwarelike" ;;
+	hv-none-virtio)       echo "$(hv_virtio "$1") hv|native" ;;
+	qemu-tcg-virtio)      echo "$(qemu_virtio "$1") tcg|native" ;;
+	qemu-kvm-virtio)      echo "$(qemu_virtio "$1") kvm|native" ;;
 	*)             return 1 ;;
+	esac
+}
+
+# hv's disk and console, and QEMU's disk, for a virtio environment.
+hv_virtio() {
+	echo "--hv-arg --disk --hv-arg $B/boot/$1.img"
+}
+qemu_virtio() {
+	echo "--qemu-arg -drive --qemu-arg file=$B/boot/$1.img,if=none,id=vd0,format=raw" \
+	     "--qemu-arg -device --qemu-arg virtio-blk-pci,drive=vd0,disable-legacy=on"
+}
+# The kernel command line's virtio= word of an environment, if any.
+env_virtio() {
+	case $1 in
+	*-virtio) echo "virtio=blk" ;;
 	esac
 }
 
@@ -59,8 +92,21 @@ for e in "${envs[@]}"; do
 	args=${spec%|*}
 	expect=${spec#*|}
 	start=$SECONDS
+	vw=$(env_virtio "$e")
+	if [ -n "$vw" ]; then
+		mkdir -p "$B/boot"
+		"$DISK_CHECK" make "$B/boot/$e.img" > /dev/null
+	fi
 	# shellcheck disable=SC2086
-	out=$($BOOT -q --name "$e" $args $B/kernel test "expect=$expect" 2>/dev/null)
+	out=$($BOOT -q --name "$e" $args $B/kernel test "expect=$expect" $vw 2>/dev/null)
+	# A virtio environment that booted: the image must hold what was written.
+	if [ -n "$vw" ] && grep -q "^ok 1 $e\$" <<< "$out"; then
+		if ! chk=$("$DISK_CHECK" verify "$B/boot/$e.img" rw 8 2>&1); then
+			out=$(sed -E "s/^ok 1 $e\$/not ok 1 $e/" <<< "$out")
+			out+=$'\n'"# $e: the disk image does not hold what the guest wrote:"
+			out+=$'\n'"$(sed 's/^/# /' <<< "$chk")"
+		fi
+	fi
 	secs=$((SECONDS - start))
 	# Renumber its single top-level result as ours.
 	sed -n '3,$p' <<< "$out" | sed -E "s/^(not ok|ok) 1 $e/\\1 $i $e/"

@@ -38,5 +38,6 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 /* A driver's console (NULL: back to the pvops console op). */
 void console_set_sink(void (*write)(const char *s, size_t n));
+void (*console_get_sink(void))(const char *s, size_t n);	/* the one in use, or NULL */
 
 #endif

@@ -29,10 +29,15 @@ static void failing_sink(const char *s, size_t n)
 	printf("console test: the failing sink's own message goes the old way\n");
 }
 
+/* The sink in use before a case (a virtio console, or none): each case
+ * puts it back, so the suites after this one still print through it. */
+static void (*saved)(const char *s, size_t n);
+
 KTEST(sink_receives_output)
 {
 	ngot = 0;
 	calls = 0;
+	saved = console_get_sink();
 	console_set_sink(record_sink);
 	printf("to the sink %d\n", 42);
 	console_set_sink(NULL);
@@ -41,13 +46,16 @@ KTEST(sink_receives_output)
 	int before = calls;
 	printf("    # back on the old console\n");
 	KT_EXPECT_EQ(calls, before);		/* NULL: the sink is out */
+	console_set_sink(saved);
 }
 
 KTEST(failing_sink_hands_back)
 {
 	calls = 0;
+	saved = console_get_sink();
 	console_set_sink(failing_sink);
 	printf("    # this line reaches the old console after the sink gave up\n");
 	printf("    # and so does this one\n");
 	KT_EXPECT_EQ(calls, 1);			/* called once, then out */
+	console_set_sink(saved);
 }
