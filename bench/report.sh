@@ -152,6 +152,7 @@ main() {
     done
     mv "$DIR/out.json" "$DIR/results.json"
     mv "$DIR/out.md" "$DIR/report.md"
+    [ ! -r "$DIR/blk.md" ] || cat "$DIR/blk.md" >> "$DIR/report.md"   # bench/blk.sh
     mv "$DIR/out.tcg" "$DIR/chart-tcg.dat"
     mv "$DIR/out.ratio" "$DIR/chart-ratio.dat"
     write_chart

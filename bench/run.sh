@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: runs the benchmark matrix (`make bench`) and writes the report.
 #
-#   bench/run.sh [--envs LIST] [--out DIR] [--boot-runs N] [--no-boot]
+#   bench/run.sh [--envs LIST] [--out DIR] [--boot-runs N] [--no-boot] [--no-blk]
 #
 #   --envs LIST     environments to run, from "tcg kvm hv" (comma or
 #                   space separated; default all); the others become
@@ -9,6 +9,7 @@
 #   --out DIR       output folder (default build/bench)
 #   --boot-runs N   boots per VMM for the boot-time comparison (default 5)
 #   --no-boot       skip the boot-time and memory comparison (a gap)
+#   --no-blk        skip the virtio-blk rows (bench/blk.sh)
 #
 # Every cell of environment x path (bench/matrix.sh) boots the kernel
 # with `bench` through tests/boot/boot-qemu.sh, or is recorded as a gap
@@ -52,12 +53,13 @@ OUT=$TOP/build/bench
 SELECTED=$BENCH_ENVS
 BOOT_RUNS=5
 DO_BOOT=1
+DO_BLK=1
 FAILED=0
 ACCEL= ACCEL_WHY=
 
 die_usage() {
     echo "bench/run.sh: $*" >&2
-    sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -69,6 +71,7 @@ parse_args() {
         --out) OUT=${2:?}; shift 2 ;;
         --boot-runs) BOOT_RUNS=${2:?}; shift 2 ;;
         --no-boot) DO_BOOT=0; shift ;;
+        --no-blk) DO_BLK=0; shift ;;
         *) die_usage "unknown argument $1" ;;
         esac
     done
@@ -293,6 +296,12 @@ main() {
     done
     : > "$OUT/boot.tsv"
     boot_compare
+    # The virtio-blk rows (issue 12): hv per backend and QEMU TCG's own
+    # virtio-blk, one boot each; report.sh appends OUT/blk.md.
+    rm -f "$OUT/blk.tsv" "$OUT/blk.md"
+    if [ "$DO_BLK" = 1 ]; then
+        "$TOP/bench/blk.sh" "$OUT" || FAILED=1
+    fi
     "$TOP/bench/report.sh" "$OUT" || exit 1
     [ "$FAILED" -eq 0 ] || { echo "bench: some cells failed; see report.md"; exit 1; }
 }

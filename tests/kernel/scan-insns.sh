@@ -38,7 +38,7 @@ PORTIO='^(in|inb|inw|inl|out|outb|outw|outl|ins|insb|insw|insl|insd|outs|outsb|o
 PRIV_OWNERS='native/ kernel/boot/ kernel/trap.S kernel/syscall.S kernel/tests/test_pvops.c kernel/tests/test_clobbers.c'
 # The 8259s, PCI configuration space (kernel/pci.c), and the tests and benchmarks that read hv's statistics
 # port or the VMware-like backdoor themselves.
-PORTIO_OWNERS='native/ kernel/pic.c kernel/pci.c kernel/tests/test_xenlike.c kernel/tests/test_vmwarelike.c kernel/tests/test_virtio_balloon.c kernel/bench/'
+PORTIO_OWNERS='native/ kernel/pic.c kernel/pci.c kernel/tests/test_xenlike.c kernel/tests/test_vmwarelike.c kernel/tests/test_virtio_balloon.c kernel/tests/test_virtio_blk.c kernel/bench/'
 
 # Prints "start end source" (16 hex digits, end exclusive) for every
 # .text input section in the map, source relative to the top of the tree.
