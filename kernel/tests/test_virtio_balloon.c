@@ -12,19 +12,7 @@
 #include "ktest.h"
 #include "virtio_hooks.h"
 #include <gd/virtio_balloon.h>
-#include <native/insn.h>
-
-/* hv's statistics port (hv/hv.md): guest RAM pages resident in the
- * host now (mincore).  Elsewhere the port is unclaimed and reads as all
- * ones, and the resident check is left out with a note. */
-#define STATS_PORT	0xf0
-#define STATS_RESIDENT	0x00050001u
-
-static uint32_t host_resident_pages(void)
-{
-	outl(STATS_PORT, STATS_RESIDENT);
-	return inl(STATS_PORT);
-}
+#include "hv_stats.h"
 
 /* Makes the frames the balloon will take resident in the host: it takes
  * free frames from the top of memory, so write to the top `n` free ones
@@ -87,7 +75,7 @@ KTEST(inflate_16mib)
 	uint32_t from = bi.pages;
 	free_before_inflate = pmm_free_count();
 	touch_top_free(STEP_PAGES + STEP_PAGES / 4);
-	uint32_t res0 = host_resident_pages();
+	uint32_t res0 = hv_stat(HV_STAT_GUEST_RESIDENT);
 	kt_note("balloon: waiting for a target (inflate by 16 MiB)");
 	if (!wait_target(from, &bi)) {
 		kt_fail(kt, __FILE__, __LINE__, "balloon at %u of target %u pages after %d s%s",
@@ -99,8 +87,8 @@ KTEST(inflate_16mib)
 	KT_EXPECT_EQ(pmm_balloon_count(), bi.pages);
 	kt_note("balloon: inflate %u pages took %llu ms", bi.moved_pages,
 		(unsigned long long)(bi.moved_ns / 1000000));
-	uint32_t res1 = host_resident_pages();
-	if (res0 == 0xffffffffu) {
+	uint32_t res1 = hv_stat(HV_STAT_GUEST_RESIDENT);
+	if (res0 == HV_STAT_ABSENT) {
 		kt_note("balloon: not under hv (no resident-pages counter): host memory not checked");
 		return;
 	}

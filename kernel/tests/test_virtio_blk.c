@@ -17,7 +17,7 @@
 #include "sched.h"
 #include "pic.h"
 #include "ktest.h"
-#include <native/insn.h>
+#include "hv_stats.h"
 #include "blk.h"
 #include "disk_pattern.h"
 #include <gd/env.h>
@@ -109,29 +109,19 @@ KTEST(pattern_write_flush_read)
 }
 
 /* One direction of the 4 MiB transfer: MiB/s and notifies per MiB. */
-/* hv's exit counter (stats port 0xf0, selector 0: all exits so far,
- * the reading one included); all ones where the port is unclaimed (not
- * under hv).  For the exits-per-MiB figure of make bench (bench/blk.sh). */
-#define HV_STATS_PORT 0xf0
-static uint32_t hv_exits(void)
-{
-	outl(HV_STATS_PORT, 0);
-	return inl(HV_STATS_PORT);
-}
-
 static void seq_one(struct kt *kt, struct blkdev *d, bool write, void *buf, unsigned depth)
 {
-	uint32_t x0 = hv_exits();
+	uint32_t x0 = hv_stat(HV_STAT_EXITS);
 	struct virtio_dev *vd = vblk_vdev(d->vb);
 	uint64_t ns = 0, n0 = virtio_stats(vd)->notifies;
 	unsigned most = 0;
 	int e = blk_seq(d, write, DP_SEQ_SECTOR, buf, SEQ_BYTES, depth, SEQ_REQ, &ns, &most);
 	if (e)
 		kt_fail(kt, __FILE__, __LINE__, "blk_seq: %s", blk_strerror(e));
-	uint32_t x1 = hv_exits();
+	uint32_t x1 = hv_stat(HV_STAT_EXITS);
 	uint64_t notifies = virtio_stats(vd)->notifies - n0;
 	char exits[40] = "exits/MiB n/a (not under hv)";
-	if (x0 != 0xffffffffu && x1 != 0xffffffffu) {
+	if (x0 != HV_STAT_ABSENT && x1 != HV_STAT_ABSENT) {	/* under hv: make bench's exits per MiB */
 		uint32_t x = x1 - x0 - 2;	/* less the two reads of x1 */
 		snprintf(exits, sizeof(exits), "%u.%02u exits/MiB", x / 4, x % 4 * 25);
 	}
