@@ -42,3 +42,8 @@ SUITE_pvops-pvreport := tests/pvops/pvreport-elf.sh $(BUILD)/pvops/pvreport
 # when it is included, before this fragment adds the core to the kernel's
 # sources, so a changed header (ops.h) would not rebuild them.
 -include $(patsubst %,$(BUILD)/obj/kernel/%.d,$(PVOPS_CORE))
+
+# Issue 14 (ABI 1.3 re-binding): sites back to their unpatched form, so a
+# kernel whose ROM changed patches again (pvops/repatch.c).
+KERNEL_PV_EXTRA += pvops/repatch.c
+$(eval $(call unit_test,repatch,tests/unit/test_repatch.c pvops/repatch.c pvops/apply.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
