@@ -24,4 +24,9 @@ int hv_backend_init(struct hv *hv);
 int vmw__init(struct hv *hv);           /* backend_vmwarelike.c */
 int xl__init(struct hv *hv);            /* backend_xenlike.c */
 
+/* Issue 14 (hv/rebind.c): a backend the guest has let go of. */
+void xl__detach(struct hv *hv);
+void xl__set_run(struct kvm_run *run);
+void vmw__detach(struct hv *hv);
+
 #endif

@@ -335,3 +335,14 @@ int vmw__init(struct hv *hv)
 	}
 	return 0;
 }
+
+/* ---- Issue 14, re-binding (hv/rebind.c): leaving this backend ---- */
+
+/* The guest has let go of the vmwarelike ROM (SPEC.md section 20): no
+ * alarm may fire for it any more.  The ports stay claimed: a new
+ * vmwarelike ROM's GETVERSION must find them. */
+void vmw__detach(struct hv *hv)
+{
+	if (vmw_alarm.started)
+		vmw_alarm_set(hv, 0, 0, 0);
+}

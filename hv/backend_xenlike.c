@@ -254,10 +254,11 @@ static int xl_hc_setup(struct hv *hv, struct hv_hcall *hc)
 	sh = hv_guest_range(hv, hc->arg[1], sizeof(*sh), "xenlike setup: shared info");
 	if (page == NULL || sh == NULL)
 		return HV_HC_FAULT;
-	if (xl_clock_init(hv, sh) || xl_timer_init(hv)) {
+	if (xl_clock_init(hv, sh) || (!xl.timer_made && xl_timer_init(hv))) {
 		hv_end(hv, HV_EXIT_INTERNAL, "xenlike: clock or timer: %s", strerror(errno));
 		return HV_HC_FAULT;
 	}
+	xl_run = hv->run;		/* a re-setup may follow a new vCPU */
 	xl_write_stubs(page, HV_PORT_HCALL);
 	sh->host_magic = XL_HOST_MAGIC;
 	xl.sh = sh;
@@ -516,4 +517,36 @@ int xl__init(struct hv *hv)
 	hv->backend_poll = xl_poll;
 	hv->irq_gate = xl_irq_gate;
 	return 0;
+}
+
+/* ---- Issue 14, re-binding (hv/rebind.c): leaving this backend ---- */
+
+/* The guest has let go of the xenlike ROM (SPEC.md section 20): stop
+ * the timer, forget held lines and the shared-info page (the guest may
+ * free it now), so a later setup (a new xenlike ROM) starts afresh and
+ * any hypercall before it is the "before setup" misbehaviour.  The
+ * hypercall numbers stay registered. */
+void xl__detach(struct hv *hv)
+{
+	struct itimerspec off = { 0 };
+
+	if (xl.timer_made)
+		timer_settime(xl.timer, 0, &off, NULL);
+	xl_fired = 0;
+	for (int n = 0; n < 32; n++) {	/* held device lines: raised, not lost */
+		struct kvm_irq_level l = { .irq = (uint32_t)n, .level = 1 };
+		if ((xl_held_lines & (1u << n)) && ioctl(hv->vm, KVM_IRQ_LINE, &l) < 0)
+			hv_end(hv, HV_EXIT_INTERNAL, "xenlike: KVM_IRQ_LINE %d: %s",
+			       n, strerror(errno));
+	}
+	xl_held_lines = 0;
+	xl.ready = 0;
+	xl.sh = NULL;
+}
+
+/* The vCPU's kvm_run page moved (rebind replaced the vCPU). */
+void xl__set_run(struct kvm_run *run)
+{
+	if (xl.timer_made)
+		xl_run = run;
 }

@@ -139,6 +139,7 @@ uint64_t stats__rss_pages(void);			/* hv's resident set, 4 KiB pages */
 /* timer.c */
 int timer__start(struct hv *hv);
 int timer__expired(void);
+void timer__set_run(struct kvm_run *run);	/* issue 14: vCPU replaced */
 /* rom.c */
 int rom__check(const uint8_t *buf, size_t len, char *msg, size_t msglen);
 int rom__load(struct hv *hv, const char *file);

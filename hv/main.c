@@ -5,6 +5,7 @@
  * See hv/hv.md for every option and exit status. */
 #include "hcall.h"
 #include "backend.h"
+#include "rebind.h"
 #include "devices/pci.h"
 #include "devices/virtio_dev.h"
 
@@ -45,6 +46,9 @@ static const char hv_usage[] =
 "      --balloon MIB     a virtio-balloon on PCI with an initial target of MIB\n"
 "      --balloon-control FILE  the balloon's target in MiB follows FILE's\n"
 "                        content whenever it changes (adds the balloon)\n"
+"      --switch-backend MS:NAME[:ROM]  MS ms after the guest acknowledged\n"
+"                        its ROM (or after start, without one), move it onto\n"
+"                        backend NAME with ROM (repeatable; hv/hv.md)\n"
 "  -h, --help            this text\n"
 "      --version         hv's version\n"
 "Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
@@ -169,6 +173,8 @@ enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
        OPT_TRACE, OPT_VERSION, OPT_NO_MMAP, OPT_ACCEL,
        OPT_DISK, OPT_VCONSOLE, OPT_BALLOON, OPT_BALLOON_CTL };
 
+enum { OPT_SWITCH_BACKEND = 400 };	/* issue 14: hv/rebind.c */
+
 /* FILE[,ro]: the first comma starts the options; "ro" is the only one
  * (and "rw", the default). */
 static int parse_disk(struct hv_opts *o, char *arg)
@@ -217,6 +223,7 @@ static const struct option hv_longopts[] = {
 	{ "virtio-console", no_argument, NULL, OPT_VCONSOLE },
 	{ "balloon", required_argument, NULL, OPT_BALLOON },
 	{ "balloon-control", required_argument, NULL, OPT_BALLOON_CTL },
+	{ "switch-backend", required_argument, NULL, OPT_SWITCH_BACKEND },	/* issue 14 */
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 }
@@ -251,6 +258,7 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 		if (o->balloon_mib < 0)
 			o->balloon_mib = 0;
 		return 0;
+	case OPT_SWITCH_BACKEND: return rebind__parse(&the_hv, arg);	/* issue 14 */
 	case 'h': fputs(hv_usage, stdout); return -1;
 	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
 	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */
@@ -382,6 +390,8 @@ int main(int argc, char **argv)
 		return HV_EXIT_INTERNAL;
 	if (vcpu__init(hv))                 /* CPUID, Multiboot entry state */
 		return HV_EXIT_INTERNAL;
+	if ((rc = rebind__init(hv)) != 0)   /* --switch-backend: ROMs, backends */
+		return rc;
 	if (timer__start(hv))               /* --timeout */
 		return HV_EXIT_INTERNAL;
 	vcpu__run(hv);                      /* until exit, crash or timeout */

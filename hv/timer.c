@@ -46,3 +46,11 @@ int timer__start(struct hv *hv)
 		it.it_value.tv_usec = 1;
 	return setitimer(ITIMER_REAL, &it, NULL);
 }
+
+/* Issue 14: the vCPU's kvm_run page moved (hv/rebind.c replaced the
+ * vCPU); the signal must stop the new one. */
+void timer__set_run(struct kvm_run *run)
+{
+	if (timer_run)
+		timer_run = run;
+}

@@ -3,6 +3,7 @@
  * instruction: every exit reason has an answer, none of them crashes hv. */
 #include "hcall.h"
 #include "mboot.h"
+#include "rebind.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -201,9 +202,10 @@ static void vcpu_mmio(struct hv *hv)
 		return;
 	}
 	hv->stats.mmio_write++;
-	if (a >= GMEM_HOLE_START && a < GMEM_HOLE_END)
+	if (a >= GMEM_HOLE_START && a < GMEM_HOLE_END) {
 		hv->stats.rom_write++;
-	else
+		rebind__rom_write(hv, a, run->mmio.data, len);	/* issue 14 */
+	} else
 		bus__mmio(hv, a, run->mmio.data, len, true);
 }
 

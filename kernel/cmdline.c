@@ -67,6 +67,23 @@ static const char *take_word(const char *w, size_t n, struct kopts *o)
 		o->rom_off = true;
 		return NULL;
 	}
+	/* Issue 14: ABI 1.3 re-binding. */
+	if (word_is(w, n, "rebind=off")) {
+		o->rebind_off = true;
+		return NULL;
+	}
+	if (word_is(w, kn, "rebind.wait") && v) {
+		unsigned x = 0;
+		for (size_t i = 0; i < vn; i++) {
+			if (v[i] < '0' || v[i] > '9' || x > 100)
+				return "rebind.wait takes a number of re-binds, 0 to 100";
+			x = x * 10 + (unsigned)(v[i] - '0');
+		}
+		if (vn == 0 || x > 100)
+			return "rebind.wait takes a number of re-binds, 0 to 100";
+		o->rebind_wait = x;
+		return NULL;
+	}
 	return "unknown option";
 }
 

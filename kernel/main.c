@@ -15,6 +15,7 @@
 #include <gd/virtio.h>
 #include "pci.h"
 #include "blk.h"
+#include "rebind.h"
 
 void nat_time_init(void);
 int nat_time_calibrated(void);
@@ -54,9 +55,11 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	gd_drivers_init();		/* guest-drivers/: register drivers */
 	virtio_probe_all();		/* bind them to virtio functions */
 	blk_init();			/* disks for the block layer */
+	rebind_init();			/* ABI 1.3: watch the ROM window */
 	klog("boot: up after %llu TSC cycles\n",
 	     (unsigned long long)(nat_rdtsc() - t0));
 
+	rebind_wait(kopts.rebind_wait);	/* rebind.wait=N: hops first */
 	if (kopts.test)
 		kexit(ktest_run(kopts.test_filter) ? EXIT_PASS : EXIT_FAIL);
 	if (kopts.bench)

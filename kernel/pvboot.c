@@ -137,7 +137,9 @@ static void rom_fill_table(void)
 	}
 }
 
-static uint64_t rom_pages;			/* mapped at ROM_VA, 0 if none */
+static uint64_t rom_pages;			/* mapped at rom_slot, 0 if none */
+/* ROM_VA, or beside it after a re-bind (PV_ROM_SLOT2, kernel/rebind.c). */
+static uint64_t rom_slot = ROM_VA;
 
 static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t *pa)
 {
@@ -150,8 +152,8 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	uint64_t nx = (pv_rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t fl = PTE_W | (i * PAGE_SIZE >= rom_len ? nx : 0);
-		if (vm_map(&kernel_as, ROM_VA + i * PAGE_SIZE, base + i * PAGE_SIZE, fl) != 0) {
-			vm_unmap_range(&kernel_as, ROM_VA, i);	/* frees those frames */
+		if (vm_map(&kernel_as, rom_slot + i * PAGE_SIZE, base + i * PAGE_SIZE, fl) != 0) {
+			vm_unmap_range(&kernel_as, rom_slot, i);	/* frees those frames */
 			for (uint64_t j = i; j < n; j++)
 				pmm_free(base + j * PAGE_SIZE);
 			return 0;
@@ -159,7 +161,7 @@ static uint64_t rom_map(void *ctx, uint64_t rom_len, uint64_t data_len, uint64_t
 	}
 	rom_pages = n;
 	*pa = base;
-	return ROM_VA;
+	return rom_slot;
 }
 
 static uint64_t sealed_pa, sealed_pages;	/* the ROM code's frames */
@@ -252,7 +254,7 @@ static bool rom_bind(void)
 	if (rom_pages) {
 		vm_direct_writable(sealed_pa, sealed_pages, true);	/* pmm zeroes through it */
 		sealed_pages = 0;
-		vm_unmap_range(&kernel_as, ROM_VA, rom_pages);
+		vm_unmap_range(&kernel_as, rom_slot, rom_pages);
 		klog("vmi: ROM copy and data area freed (%llu pages)\n",
 		     (unsigned long long)rom_pages);
 		rom_pages = 0;
@@ -307,9 +309,10 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 	pv_text_sync();
 }
 
-void pv_boot(void)
+/* Patches every site for the bound backend (or fills the table, for
+ * pvops=nopatch) and reports: at boot, and after a re-bind. */
+static void patch_all(bool rom)
 {
-	bool rom = rom_bind();
 	pv_report_init(&pv_boot_report);
 	if (kopts.pv_mode == PVMODE_NOPATCH) {
 		if (rom)
@@ -323,6 +326,74 @@ void pv_boot(void)
 	klog("pvops: backend %s\n", pv_backend_name());
 	if (!kopts.quiet)
 		pv_report_print(&pv_boot_report, kopts.pv_verbose, print_line, NULL);
+}
+
+void pv_boot(void)
+{
+	patch_all(rom_bind());
+}
+
+
+/* ---- Issue 14: ABI 1.3 re-binding (kernel/rebind.c, SPEC.md 20) ---- */
+
+#include <pvops/repatch.h>
+#include "rebind.h"
+
+/* The second ROM slot: a new ROM is mapped beside the old (image
+ * <= 128 KiB plus data area <= 16 MiB fits in 32 MiB), so the old copy
+ * stays mapped until its host has let go of it. */
+#define ROM_VA2 (ROM_VA + 0x02000000)
+
+/* The copy being let go of: its slot, pages and sealed frames. */
+static struct { uint64_t va, pages, sealed_pa, sealed_pages; } rom_old;
+
+void pv_rom_code(uint64_t *lo, uint64_t *hi)
+{
+	*lo = *hi = 0;
+	if (vmi.bound) {
+		*lo = vmi.rom_va + vmi.info.hdr.code_start;
+		*hi = vmi.rom_va + vmi.info.hdr.code_end;
+	}
+}
+
+void pv_rebind_unpatch(void)
+{
+	struct pv_apply_fail fail;
+	pv_table_reset();
+	if (kopts.pv_mode != PVMODE_NOPATCH &&
+	    pv_unpatch_all(__pv_sites_start, __pv_sites_end, (void *const *)pv_op_table,
+			   &fail) != PV_OK)
+		panic("rebind: cannot unpatch site %#llx (op %s): %s",
+		      (unsigned long long)fail.site->addr, pv_op_name(fail.site->op), fail.reason);
+	pv_text_sync();
+}
+
+void pv_rebind_bind(void)
+{
+	rom_old.va = rom_pages ? rom_slot : 0;
+	rom_old.pages = rom_pages;
+	rom_old.sealed_pa = sealed_pa;
+	rom_old.sealed_pages = sealed_pages;
+	rom_slot = rom_slot == ROM_VA ? ROM_VA2 : ROM_VA;
+	rom_pages = sealed_pages = 0;
+	rom_bind();
+}
+
+void pv_rebind_patch(void)
+{
+	patch_all(vmi.bound);
+}
+
+void pv_rebind_release_old(void)
+{
+	if (!rom_old.pages)
+		return;
+	if (rom_old.sealed_pages)
+		vm_direct_writable(rom_old.sealed_pa, rom_old.sealed_pages, true);
+	vm_unmap_range(&kernel_as, rom_old.va, rom_old.pages);	/* frees the frames */
+	klog("rebind: old ROM copy and data area freed (%llu pages)\n",
+	     (unsigned long long)rom_old.pages);
+	rom_old.pages = 0;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include "sched.h"
 #include "trap.h"
 #include <pvops/pvops.h>
+#include "rebind.h"
 
 #define SLICE_TICKS 2
 
@@ -36,7 +37,9 @@ static void idle_loop(void *arg)
 	(void)arg;
 	for (;;) {
 		pv_irq_disable();
-		if (!need_resched)
+		/* Not into the ROM's halt while a re-bind waits for every
+		 * thread to be outside the ROM (kernel/rebind.c). */
+		if (!need_resched && !rebind_pending())
 			pv_safe_halt();
 		else
 			pv_irq_enable();
@@ -184,10 +187,19 @@ void sched_tick(void)
  * only the hardware one. */
 void sched_preempt_point(struct trapframe *tf)
 {
-	(void)tf;
 	if (need_resched) {
+		struct trapframe *outer = current->preempt_tf;
+		unsigned hops = rebind_hops();
 		uint64_t fl = pv_irq_save();
+		current->preempt_tf = tf;
 		schedule();
+		current->preempt_tf = outer;
+		/* Re-bound while away: fl was saved by the old backend, in
+		 * an interrupt gate (natively IF off, xenlike's virtual flag
+		 * on).  The interrupted context's own flag is what the
+		 * switch must give back under any backend. */
+		if (rebind_hops() != hops && tf->vector >= 32)
+			fl = (fl & ~0x200ull) | (tf->rflags & 0x200ull);
 		pv_irq_restore(fl);
 	}
 }

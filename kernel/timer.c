@@ -11,6 +11,7 @@
 #include "trap.h"
 #include "sched.h"
 #include <pvops/pvops.h>
+#include "rebind.h"
 
 #define TICK_NS (1000000000ULL / TIMER_HZ)
 
@@ -28,6 +29,7 @@ static void timer_irq(struct trapframe *tf)
 		next_deadline = now + TICK_NS;
 	pv_set_alarm(next_deadline);
 	sched_tick();
+	rebind_tick();				/* ABI 1.3: did the ROM change? */
 }
 
 void timer_init(void)
@@ -46,9 +48,21 @@ void timer_wait_ticks(uint64_t n)
 	uint64_t until = timer_ticks + n;
 	while (timer_ticks < until) {
 		pv_irq_disable();
-		if (timer_ticks < until)
+		if (timer_ticks < until && !rebind_pending())
 			pv_safe_halt();		/* sti; hlt: no lost wakeup */
 		else
 			pv_irq_enable();
+		if (rebind_pending())		/* let it run, outside the ROM */
+			thread_yield();
 	}
+}
+
+/* Issue 14: the clock changed under the tick (a re-bind: the new
+ * backend's CLOCK_READ has its own epoch).  The next tick keeps the
+ * time it had left, on the new clock, and is armed there. */
+void timer_rebase(uint64_t old_now, uint64_t new_now)
+{
+	uint64_t left = next_deadline > old_now ? next_deadline - old_now : 0;
+	next_deadline = new_now + left;
+	pv_set_alarm(next_deadline);
 }

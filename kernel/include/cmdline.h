@@ -23,6 +23,9 @@ struct kopts {
 	char bench_filter[KOPT_STR];	/* bench=NAME */
 	char expect[KOPT_STR];		/* expect=NAME: the backend that must bind */
 	char virtio[KOPT_STR];		/* virtio=blk[,ro]: devices whose driver must bind */
+	/* Issue 14 (ABI 1.3 re-binding, kernel/rebind.c). */
+	bool rebind_off;		/* rebind=off: never re-bind */
+	unsigned rebind_wait;		/* rebind.wait=N: N re-binds before test/bench */
 };
 
 /* Called once per word the parser does not take; msg says why. */

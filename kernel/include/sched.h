@@ -28,6 +28,9 @@ struct thread {
 	struct thread *joiner;			/* blocked in thread_join */
 	void (*fn)(void *);
 	void *arg;
+	/* Issue 14: where an interrupt stopped it, while switched away
+	 * from there (kernel/rebind.c checks it is not inside a site). */
+	struct trapframe *preempt_tf;
 };
 
 void sched_init(void);

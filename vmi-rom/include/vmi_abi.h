@@ -424,4 +424,13 @@ extern const struct vmi_rom_header __vmi_rom_header VMI_ROM_LOCAL;
 extern uint8_t __vmi_rom_data[] VMI_ROM_LOCAL;  /* the data area */
 #endif
 
+/* ---- ABI 1.3 (issue 14): re-binding after the ROM changed (SPEC.md
+ * section 20).  The host writes a generation into the ABI header of the
+ * image it places in the window (the u32 at header offset 120, the low
+ * half of reserved[5], which older guests ignore), and changes it, or
+ * the window's content, whenever the guest must re-bind; the guest
+ * acknowledges with a 32-bit store of the generation to that field. */
+#define VMI_HDR_GENERATION     120u   /* OUT (host-written) u32 in the header */
+#define VMI_IMAGE_GENERATION   (VMI_HDR_OFFSET + VMI_HDR_GENERATION)
+
 #endif /* VMI_ABI_H */
