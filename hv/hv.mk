@@ -10,7 +10,7 @@ HV_SRCS := hv/main.c hv/vm.c hv/vcpu.c hv/cpuid.c hv/mboot.c hv/loader.c \
 # ROM ABI 1.1: DEVICE_NOTIFY's host side (both backends' transports).
 HV_SRCS += hv/notify.c
 # Issue 14: a running guest moved onto another backend (ABI 1.3).
-HV_SRCS += hv/rebind.c
+HV_SRCS += hv/rebind.c hv/rebind_check.c
 HV_HDRS := $(wildcard hv/*.h) backends/vmwarelike/vmw_abi.h backends/xenlike/xl_abi.h
 # Issue 12: the device bus, PCI and the virtio devices (hv/devices/).
 HV_SRCS += hv/bus.c hv/end.c hv/irq.c hv/virtq.c hv/devices/pci.c \

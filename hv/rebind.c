@@ -67,69 +67,6 @@ static uint64_t rb_now(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-/* ---- pure helpers ---- */
-
-int rebind__stamp(uint8_t *img, size_t len, uint32_t gen)
-{
-	size_t n;
-	uint8_t sum = 0;
-
-	if (len < 512 || img[0] != 0x55 || img[1] != 0xAA || img[2] == 0)
-		return -1;
-	n = (size_t)img[2] * 512;
-	if (n > len || n < RB_GEN_OFFSET + 4)
-		return -1;
-	for (int i = 0; i < 4; i++)
-		img[RB_GEN_OFFSET + i] = (uint8_t)(gen >> (8 * i));
-	for (size_t i = 0; i + 1 < n; i++)
-		sum = (uint8_t)(sum + img[i]);
-	img[n - 1] = (uint8_t)(0u - sum);
-	return 0;
-}
-
-int rebind__split(char *arg, unsigned *ms, const char **name, const char **rom,
-		  const char **why)
-{
-	char *end, *colon = strchr(arg, ':'), *colon2;
-	unsigned long v;
-
-	*why = "want MS:NAME[:ROM]";
-	if (colon == NULL || colon == arg)
-		return -1;
-	*colon = '\0';
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || *end || arg[0] < '0' || arg[0] > '9' || v > 3600000) {
-		*why = "MS: want milliseconds, 0 to 3600000";
-		return -1;
-	}
-	*ms = (unsigned)v;
-	*name = colon + 1;
-	colon2 = strchr(colon + 1, ':');
-	*rom = NULL;
-	if (colon2) {
-		*colon2 = '\0';
-		if (colon2[1] == '\0') {
-			*why = "empty ROM file name";
-			return -1;
-		}
-		*rom = colon2 + 1;
-	}
-	if (hv_backend_find(*name) == NULL) {
-		*why = "unknown backend (none, xenlike or vmwarelike)";
-		return -1;
-	}
-	if (strcmp(*name, "none") == 0 && *rom) {
-		*why = "backend none takes no ROM";
-		return -1;
-	}
-	if (strcmp(*name, "none") != 0 && *rom == NULL) {
-		*why = "a backend other than none needs its ROM (MS:NAME:ROM)";
-		return -1;
-	}
-	return 0;
-}
-
 int rebind__parse(struct hv *hv, const char *arg)
 {
 	struct rb_switch *s = &rb.sw[rb.nsw];

@@ -72,6 +72,10 @@ static const char *take_word(const char *w, size_t n, struct kopts *o)
 		o->rebind_off = true;
 		return NULL;
 	}
+	if (word_is(w, n, "rebind.hop")) {
+		o->rebind_hop = true;
+		return NULL;
+	}
 	if (word_is(w, kn, "rebind.wait") && v) {
 		unsigned x = 0;
 		for (size_t i = 0; i < vn; i++) {

@@ -26,6 +26,7 @@ struct kopts {
 	/* Issue 14 (ABI 1.3 re-binding, kernel/rebind.c). */
 	bool rebind_off;		/* rebind=off: never re-bind */
 	unsigned rebind_wait;		/* rebind.wait=N: N re-binds before test/bench */
+	bool rebind_hop;		/* rebind.hop: a re-bind comes during the tests */
 };
 
 /* Called once per word the parser does not take; msg says why. */
