@@ -400,7 +400,9 @@ void rebind__rom_write(struct hv *hv, uint64_t gpa, const void *data, unsigned l
 	if (gpa != GMEM_ROM_BASE + RB_GEN_OFFSET || len != 4)
 		return;                 /* a write to ROM: dropped, as before */
 	memcpy(&v, data, 4);
-	if (v != rb.gen || rb.gen == 0)
+	/* The generation the guest saw: the current one, or 0 when it
+	 * found no ROM in the window (it stores to where its old one was). */
+	if (rb.gen == 0 || !(v == rb.gen || (v == 0 && rb_window(hv)[0] != 0x55)))
 		return;
 	if (rb.from) {
 		if (strcmp(rb.from, "none") != 0)

@@ -328,9 +328,12 @@ static void patch_all(bool rom)
 		pv_report_print(&pv_boot_report, kopts.pv_verbose, print_line, NULL);
 }
 
+void rebind_note_boot(void);		/* kernel/rebind.c */
+
 void pv_boot(void)
 {
 	patch_all(rom_bind());
+	rebind_note_boot();		/* what the window held, for kernel/rebind.c */
 }
 
 

@@ -30,6 +30,7 @@
 
 #ifdef CONFIG_PV_NONE
 
+void rebind_note_boot(void) { }
 void rebind_init(void) { }
 void rebind_tick(void) { }
 bool rebind_pending(void) { return false; }
@@ -101,8 +102,10 @@ static bool window_rom(uint64_t *pa, uint32_t *gen)
 	return false;
 }
 
-/* What the kernel is bound to (or saw, unbound) now. */
-static void note_window(void)
+/* What the kernel is bound to, or, unbound, what the window held when
+ * it looked (have, pa, gen): the next change is measured from there,
+ * not from a later look that might already see the host's next move. */
+static void note_window(bool have, uint64_t pa, uint32_t gen)
 {
 	const struct vmi_binding *b = pv_binding();
 
@@ -111,7 +114,9 @@ static void note_window(void)
 		rb.pa = b->found_pa;
 		rb.gen = get32((const uint8_t *)(uintptr_t)b->rom_va + VMI_IMAGE_GENERATION);
 	} else {
-		rb.have = window_rom(&rb.pa, &rb.gen);
+		rb.have = have;
+		rb.pa = pa;
+		rb.gen = gen;
 	}
 }
 
@@ -293,11 +298,16 @@ static void hop(void)
 	else if (old_have)
 		acknowledge(old_pa, gen);
 	pv_rebind_bind();			/* what the window holds, beside the old */
+	const struct vmi_binding *nb = pv_binding();
+	uint32_t bound_gen = nb ? get32((const uint8_t *)(uintptr_t)nb->rom_va +
+					VMI_IMAGE_GENERATION) : gen;
+	if (nb && bound_gen != gen)		/* the host moved again meanwhile */
+		acknowledge(nb->found_pa, bound_gen);
 	pv_rebind_patch();			/* as a fresh boot would */
 	nat_write_cr0(cr0);
 	timer_rebase(t_old, take_up_new_clock());
 	pv_rebind_release_old();
-	note_window();
+	note_window(have, pa, gen);
 	rb.hops++;
 	klog("rebind: hop %u: backend %s -> %s (generation %u)\n", rb.hops, old,
 	     pv_backend_name(), gen);
@@ -331,7 +341,10 @@ static void rebind_run(void)
 	}
 	klog("rebind: gave up after %u ticks: thread %s %s; staying on %s\n",
 	     RB_MAX_TRIES, who, why, pv_backend_name());
-	note_window();
+	uint64_t pa = 0;
+	uint32_t gen = 0;
+	bool have = window_rom(&pa, &gen);
+	note_window(have, pa, gen);
 	rb.pending = false;
 }
 
@@ -350,6 +363,16 @@ static void rebind_thread(void *arg)
 	}
 }
 
+/* Right after the boot's scan and bind: a ROM the host places later
+ * (a switch from none) must look like a change. */
+void rebind_note_boot(void)
+{
+	uint64_t pa = 0;
+	uint32_t gen = 0;
+	bool have = window_rom(&pa, &gen);
+	note_window(have, pa, gen);
+}
+
 void rebind_init(void)
 {
 	if (kopts.rebind_off) {
@@ -360,7 +383,6 @@ void rebind_init(void)
 	rb.thr = thread_create("rebind", rebind_thread, NULL);
 	if (!rb.thr)
 		panic("rebind: cannot create its thread");
-	note_window();
 	if (rb.have && rb.gen != 0 && pv_binding())
 		acknowledge(rb.pa, rb.gen);	/* the boot ROM's generation */
 	rb.on = true;

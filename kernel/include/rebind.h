@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+void rebind_note_boot(void);	/* pv_boot: the window as bound (or not) */
 void rebind_init(void);		/* after the tick runs: thread, boot ack */
 void rebind_tick(void);		/* timer.c, every tick: poll the window */
 bool rebind_pending(void);	/* a re-bind waits for a safe point */

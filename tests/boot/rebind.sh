@@ -6,7 +6,7 @@
 #
 # Boots build/kernel under hv's backend FROM (with its ROM, none for
 # none) and has hv move it to each TO in turn (the first switch MS after
-# the guest acknowledged its boot ROM, or 1500 ms after start from none;
+# the guest acknowledged its boot ROM, or 5000 ms after start from none;
 # each next one MS after the guest let go of the previous).
 #
 # Options:
@@ -21,7 +21,7 @@
 #   --mode console    the guest runs rebind.console_stream_across_hop:
 #                     one hop while it writes numbered lines; checked
 #                     here: every line once, in order, none missing
-#   --ms MS           delay of each switch (default 300)
+#   --ms MS           delay of each switch (default 1000)
 #
 # Output: KTAP, one result per check; the guest runs' own KTAP nested.
 # Exit status: 0 when everything passed, 1 otherwise, 2 on bad usage.
@@ -31,7 +31,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BOOT=$TOP/tests/boot/boot-qemu.sh
 KERNEL=$TOP/build/kernel
 OUT=$TOP/build/rebind
-MODE=selftest MS=300
+MODE=selftest MS=1000
 
 die_usage() { echo "rebind.sh: $*" >&2; exit 2; }
 
@@ -99,10 +99,17 @@ fresh_report() {
 # hv's arguments for the run: the boot backend and the switches.
 HV_ARGS=()
 [ "$FROM" = none ] || HV_ARGS+=(--option-rom "$(rom_of "$FROM")" --hv-arg --backend --hv-arg "$FROM")
-prev=$FROM
+# A hop between none and none changes nothing the guest can see (no ROM
+# either side: no notice, nothing to re-bind); VISIBLE counts the others.
+prev=$FROM VISIBLE=0 first=1
 for b in "${HOPS[@]}"; do
 	ms=$MS
-	[ "$prev" = none ] && [ "$b" = "${HOPS[0]}" ] && ms=1500	# from start, no ROM to ack
+	if [ "$prev" = none ] && [ $first = 1 ]; then
+		ms=5000			# from start: no boot ROM to acknowledge
+		[ "$b" = none ] && ms=1	# invisible: done before the tests
+	fi
+	[ "$prev" = none ] && [ "$b" = none ] || VISIBLE=$((VISIBLE + 1))
+	first=0
 	sw="$ms:$b"
 	[ "$b" = none ] || sw="$sw:$(rom_of "$b")"
 	HV_ARGS+=(--hv-arg --switch-backend --hv-arg "$sw")
@@ -113,7 +120,7 @@ EXPECT=$LAST
 [ "$LAST" = none ] && EXPECT=native
 
 case $MODE in
-selftest) CMD=(test pvops=verbose "rebind.wait=${#HOPS[@]}" "expect=$EXPECT") ;;
+selftest) CMD=(test pvops=verbose "rebind.wait=$VISIBLE" "expect=$EXPECT") ;;
 lazy) CMD=(test=rebind.lazy_batch_across_hop rebind.hop) ;;
 console) CMD=(test=rebind.console_stream_across_hop rebind.hop) ;;
 esac
@@ -121,9 +128,9 @@ esac
 echo "KTAP version 1"
 # Plan: the guest run, the hop count, then per mode.
 case $MODE in
-selftest) echo "1..$((2 + ${#HOPS[@]}))" ;;
-lazy) echo "1..2" ;;
-console) echo "1..3" ;;
+selftest) echo "1..$((4 + ${#HOPS[@]}))" ;;
+lazy) echo "1..4" ;;
+console) echo "1..5" ;;
 esac
 
 RUN_OUT=$("$BOOT" -q --timeout 200 --name "$NAME" "${HV_ARGS[@]}" hv "$KERNEL" "${CMD[@]}" 2>/dev/null)
@@ -132,8 +139,23 @@ printf '%s\n' "$RUN_OUT" | sed 's/^/    /'
 SERIAL=$TOP/build/boot/$NAME.serial
 if [ $RUN_RC -eq 0 ]; then result OK guest_run; else result FAIL guest_run "the guest run failed (build/boot/$NAME.serial)"; fi
 
-want=${#HOPS[@]}
-[ "$MODE" = selftest ] || want=1
+# hv's side: one switch line per --switch-backend, in order.
+VMMLOG=$TOP/build/boot/$NAME.vmm.log
+hv_seen=$(grep -c '^hv: rebind: generation [0-9]*: backend ' "$VMMLOG" 2>/dev/null)
+if [ "$hv_seen" = "${#HOPS[@]}" ]; then
+	result OK "hv_switched_${#HOPS[@]}"
+else
+	result FAIL "hv_switched_${#HOPS[@]}" "hv logged $hv_seen switches, want ${#HOPS[@]} (${VMMLOG#"$TOP"/})"
+fi
+
+hv_let=$(grep -c '^hv: rebind: guest let go of ' "$VMMLOG" 2>/dev/null)
+if [ "$hv_let" = "$VISIBLE" ]; then
+	result OK "hv_saw_guest_let_go_$VISIBLE"
+else
+	result FAIL "hv_saw_guest_let_go_$VISIBLE" "hv saw $hv_let acknowledgements, want $VISIBLE (${VMMLOG#"$TOP"/})"
+fi
+
+want=$VISIBLE
 seen=$(tr -d '\r' <"$SERIAL" 2>/dev/null | grep -c '^rebind: hop [0-9]*: backend ')
 if [ "$seen" = "$want" ]; then
 	result OK "hops_seen_$want"
@@ -142,18 +164,21 @@ else
 fi
 
 if [ "$MODE" = selftest ]; then
-	k=1
+	# Block k of the log: 1 the boot's, then one per visible hop.
+	k=1 h=0 prev=$FROM
 	for b in "${HOPS[@]}"; do
-		k=$((k + 1))
+		h=$((h + 1))
+		[ "$prev" = none ] && [ "$b" = none ] || k=$((k + 1))
+		prev=$b
 		f=$(fresh_report "$b")
-		got=$OUT/$NAME-hop$((k - 1)).txt
+		got=$OUT/$NAME-hop$h.txt
 		report_block "$SERIAL" "$k" >"$got"
 		if [ -s "$f" ] && [ -s "$got" ] && cmp -s "$f" "$got"; then
-			result OK "hop$((k - 1))_${b}_report_equals_fresh_boot"
+			result OK "hop${h}_${b}_report_equals_fresh_boot"
 		else
 			mapfile -t d < <(diff "$f" "$got" 2>&1 | head -8)
-			result FAIL "hop$((k - 1))_${b}_report_equals_fresh_boot" \
-				"the patch report after hop $((k - 1)) differs from a fresh boot on $b:" "${d[@]}"
+			result FAIL "hop${h}_${b}_report_equals_fresh_boot" \
+				"the patch report after hop $h differs from a fresh boot on $b:" "${d[@]}"
 		fi
 	done
 fi
