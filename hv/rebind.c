@@ -378,6 +378,13 @@ int rebind__switch(struct hv *hv, const char *from, char *err, size_t errlen)
 	}
 	if (rb.from == NULL)            /* still bound where it was, if not acked */
 		rb.from = hv_backend_find(from)->name;
+	if (rb.gen == 0) {
+		/* A restore: the guest saw a generation another process
+		 * wrote.  One it cannot have seen: from the wall clock. */
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		rb.gen = (uint32_t)(t.tv_sec * 1000 + t.tv_nsec / 1000000) | 0x80000000u;
+	}
 	rb.gen++;
 	if (rom && rebind__stamp(win, GMEM_ROM_MAX, rb.gen)) {
 		snprintf(err, errlen, "the ROM in the window has no whole image to stamp");

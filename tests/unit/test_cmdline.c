@@ -101,6 +101,25 @@ static void overlong_value_refused(void **st)
 	assert_string_equal(o.test_filter, "");
 }
 
+/* Issue 14: rebind=off, rebind.hop, rebind.wait=N (0 to 100). */
+static void rebind_options(void **st)
+{
+	(void)st;
+	struct kopts o;
+	assert_int_equal(parse("rebind=off rebind.hop rebind.wait=3", &o), 0);
+	assert_true(o.rebind_off);
+	assert_true(o.rebind_hop);
+	assert_int_equal(o.rebind_wait, 3);
+	assert_int_equal(parse("rebind.wait=100", &o), 0);
+	assert_int_equal(o.rebind_wait, 100);
+	assert_int_equal(parse("rebind.wait=101", &o), 1);
+	assert_int_equal(parse("rebind.wait=x", &o), 1);
+	assert_int_equal(parse("rebind.wait=", &o), 1);
+	assert_int_equal(parse("rebind.wait=99999999999", &o), 1);
+	assert_int_equal(o.rebind_wait, 0);
+	assert_int_equal(parse("rebind=on", &o), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +128,7 @@ int main(void)
 		cmocka_unit_test(unknown_reported_and_ignored),
 		cmocka_unit_test(image_path_first_word_skipped),
 		cmocka_unit_test(overlong_value_refused),
+		cmocka_unit_test(rebind_options),
 	};
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }
