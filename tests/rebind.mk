@@ -31,5 +31,10 @@ SUITE_hv-rebind-console-xenlike-vmwarelike := @timeout=300 $(REBIND_SH) --mode c
 SUITE_hv-rebind-console-vmwarelike-none := @timeout=300 $(REBIND_SH) --mode console \
 	hv-rebind-console-vmwarelike-none vmwarelike none
 
+# pvops=nopatch: the re-bind refills the op table; sites stay indirect.
+SUITES += hv-rebind-nopatch-xenlike-vmwarelike
+SUITE_hv-rebind-nopatch-xenlike-vmwarelike := @timeout=400 $(REBIND_SH) --nopatch \
+	hv-rebind-nopatch-xenlike-vmwarelike xenlike vmwarelike
+
 # The pure helpers of hv/rebind.c: the generation stamp, the flag's syntax.
 $(eval $(call unit_test,hv_rebind,tests/unit/test_hv_rebind.c hv/rebind_check.c))

@@ -22,6 +22,8 @@
 #                     one hop while it writes numbered lines; checked
 #                     here: every line once, in order, none missing
 #   --ms MS           delay of each switch (default 1000)
+#   --nopatch         pvops=nopatch on both boots: the re-bind refills the
+#                     op table instead of patching sites
 #
 # Output: KTAP, one result per check; the guest runs' own KTAP nested.
 # Exit status: 0 when everything passed, 1 otherwise, 2 on bad usage.
@@ -31,7 +33,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BOOT=$TOP/tests/boot/boot-qemu.sh
 KERNEL=$TOP/build/kernel
 OUT=$TOP/build/rebind
-MODE=selftest MS=1000
+MODE=selftest MS=1000 PVMODE=()
 
 die_usage() { echo "rebind.sh: $*" >&2; exit 2; }
 
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--mode) MODE=${2:?}; shift 2 ;;
 	--ms) MS=${2:?}; shift 2 ;;
+	--nopatch) PVMODE=(pvops=nopatch); shift ;;
 	-*) die_usage "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -83,15 +86,16 @@ report_block() {
 
 # A fresh boot's report on backend B, once per kernel and hv build.
 fresh_report() {
-	local b=$1 f=$OUT/fresh-$1.txt args=()
+	local b=$1 f=$OUT/fresh-$1${PVMODE[*]:+-nopatch}.txt args=()
 	if [ -s "$f" ] && [ "$f" -nt "$KERNEL" ] && [ "$f" -nt "$TOP/build/hv/hv" ]; then
 		echo "$f"
 		return
 	fi
 	[ "$b" = none ] || args=(--option-rom "$(rom_of "$b")" --hv-arg --backend --hv-arg "$b")
-	"$BOOT" -q --name "rebind-fresh-$b" "${args[@]}" hv "$KERNEL" test=mm pvops=verbose \
-		>"$OUT/fresh-$b.ktap" 2>/dev/null
-	report_block "$TOP/build/boot/rebind-fresh-$b.serial" 1 >"$f.tmp"
+	local name=rebind-fresh-$b${PVMODE[*]:+-nopatch}
+	"$BOOT" -q --name "$name" "${args[@]}" hv "$KERNEL" test=mm pvops=verbose "${PVMODE[@]}" \
+		>"$OUT/$name.ktap" 2>/dev/null
+	report_block "$TOP/build/boot/$name.serial" 1 >"$f.tmp"
 	if [ -s "$f.tmp" ]; then mv "$f.tmp" "$f"; else rm -f "$f.tmp"; fi
 	echo "$f"
 }
@@ -120,7 +124,7 @@ EXPECT=$LAST
 [ "$LAST" = none ] && EXPECT=native
 
 case $MODE in
-selftest) CMD=(test pvops=verbose "rebind.wait=$VISIBLE" "expect=$EXPECT") ;;
+selftest) CMD=(test pvops=verbose "${PVMODE[@]}" "rebind.wait=$VISIBLE" "expect=$EXPECT") ;;
 lazy) CMD=(test=rebind.lazy_batch_across_hop rebind.hop) ;;
 console) CMD=(test=rebind.console_stream_across_hop rebind.hop) ;;
 esac
