@@ -100,10 +100,13 @@ static inline void nat_io_delay(void)
 }
 
 /* A page-table entry write: one store, pointer and value in registers
- * (as the pvops site has them, so both builds allocate alike). */
+ * (as the pvops site has them, so both builds allocate alike).  It
+ * declares the entry it writes, not all memory, as a volatile store
+ * would: a "memory" clobber would make the compiler reload every
+ * pointer it holds in memory around each write. */
 static inline void nat_set_entry(uint64_t *p, uint64_t v)
 {
-	__asm__ volatile("movq %q1, (%q0)" :: "r"(p), "r"(v) : "memory");
+	__asm__ volatile("movq %q2, (%q1)" : "=m"(*p) : "r"(p), "r"(v));
 }
 
 /* A device's notify register: one 16-bit store (virtio-pci's queue

@@ -340,12 +340,12 @@ PV_WRITE_R(invlpg, uint64_t, PV_OP_INVLPG, "%{disp32%} invlpg (%q[v])")
 #undef PV_WRITE_R
 
 /* Entry writes: `mov %value,(%pointer)`, 7 or 8 bytes in its {disp32}
- * form, so it fills its site with no NOP at all. */
+ * form, so it fills its site with no NOP at all.  Like the native
+ * store (insn.h) it declares the entry it writes, not all memory. */
 #define PV_SET_ENTRY(op, p, v)						\
 	__asm__ volatile(PV_RSITE("%{disp32%} movq %q[v], (%q[p])", 2, 0, \
 				  ", %q[p], %q[v]")			\
-			 : : [p] "r"(p), [v] "r"(v), PV_RARGS(op, PV_ABI_RAX) \
-			 : "memory")
+			 : "=m"(*(p)) : [p] "r"(p), [v] "r"(v), PV_RARGS(op, PV_ABI_RAX))
 static inline void pv_set_pte(uint64_t *p, uint64_t v) { PV_SET_ENTRY(PV_OP_SET_PTE, p, v); }
 static inline void pv_set_pmd(uint64_t *p, uint64_t v) { PV_SET_ENTRY(PV_OP_SET_PMD, p, v); }
 static inline void pv_set_pud(uint64_t *p, uint64_t v) { PV_SET_ENTRY(PV_OP_SET_PUD, p, v); }
