@@ -147,8 +147,11 @@ int nat_encode(const struct pv_site *s, int form, uint8_t *out)
 	t = &nat_templates[s->op];
 	/* The site's registers, or the convention's (a site without
 	 * PV_SITE_F_REGS); flush_tlb's scratch is rax there. */
-	for (unsigned k = 0; k < o->n; k++)
-		r[k] = pv_site_reg(s, k) < 0 ? 0 : pv_site_reg(s, k);
+	for (unsigned k = 0; k < o->n; k++) {
+		r[k] = pv_site_reg(s, k);
+		if (r[k] < 0)
+			r[k] = 0;
+	}
 	if (encode(s->op, r, form == NAT_SHORT ? 0 : LONG_FORM, &e) != 0) {
 		/* Not an operand-taking instruction: the template is it. */
 		if (t->kind == PV_NOP)

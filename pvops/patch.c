@@ -231,12 +231,14 @@ static size_t pv_native_bytes(const struct pv_site *site,
 	return d->len;
 }
 
-/* Checks that depend on the decision; PV_OK if the bytes may be written. */
+/*
+ * Checks that depend on the decision; PV_OK if the bytes may be written.
+ * A NATIVE decision's bytes for this site are left in native[0..*nlen).
+ */
 static int pv_decision_ok(const struct pv_site *site,
-			  const struct pv_decision *d)
+			  const struct pv_decision *d, uint8_t *native, size_t *nlen)
 {
 	const struct pv_op_info *op = pv_op_lookup(site->op);
-	uint8_t bytes[NAT_ENCODE_MAX > PV_SITE_MAX_LEN ? NAT_ENCODE_MAX : PV_SITE_MAX_LEN];
 	uint32_t rel;
 
 	if (d->kind <= 0 || d->kind >= PV_KIND_COUNT)
@@ -254,7 +256,7 @@ static int pv_decision_ok(const struct pv_site *site,
 	if (d->kind == PV_NATIVE && (site->flags & PV_SITE_F_REGS) &&
 	    pv_operands[site->op].chosen && !pv_is_native_template(site, d))
 		return PV_ERR_DECISION;
-	if (d->kind == PV_NATIVE && pv_native_bytes(site, d, bytes) > site->len)
+	if (d->kind == PV_NATIVE && (*nlen = pv_native_bytes(site, d, native)) > site->len)
 		return PV_ERR_SHORT;
 	if (d->kind != PV_NOP && (pv_decision_clobbers(site, d) & ~site->clobbers))
 		return PV_ERR_CLOBBER;
@@ -264,15 +266,16 @@ static int pv_decision_ok(const struct pv_site *site,
 	return PV_OK;
 }
 
-/* Lay out the decided bytes plus NOP padding in out[0..site->len). */
+/* Lay out the decided bytes (NATIVE: already in out[0..nlen)) plus NOP
+ * padding in out[0..site->len). */
 static void pv_emit(uint8_t *out, const struct pv_site *site,
-		    const struct pv_decision *d)
+		    const struct pv_decision *d, size_t nlen)
 {
 	size_t used = 0;
 	uint32_t rel = 0;	/* set by pv_rel32; checked in pv_check_decision */
 
 	if (d->kind == PV_NATIVE) {
-		used = pv_native_bytes(site, d, out);
+		used = nlen;
 	} else if (d->kind == PV_CALL || d->kind == PV_JUMP) {
 		pv_rel32(site->addr, d->target, &rel);
 		out[0] = d->kind == PV_CALL ? 0xe8 : 0xe9;
@@ -298,7 +301,8 @@ int pv_patch_site(uint8_t *buf, const struct pv_site *site,
 		  const struct pv_decision *d, uint64_t slot,
 		  const char **reason)
 {
-	uint8_t out[PV_SITE_MAX_LEN];
+	uint8_t out[PV_SITE_MAX_LEN + NAT_ENCODE_MAX];	/* room for a long encoding */
+	size_t nlen = 0;
 	int err;
 
 	if (!buf || !site || !d)
@@ -309,10 +313,10 @@ int pv_patch_site(uint8_t *buf, const struct pv_site *site,
 		return pv_refuse(PV_ERR_RECORD, reason);
 	if (!pv_site_unpatched(buf, site, slot))
 		return pv_refuse(PV_ERR_STALE, reason);
-	err = pv_decision_ok(site, d);
+	err = pv_decision_ok(site, d, out, &nlen);
 	if (err != PV_OK)
 		return pv_refuse(err, reason);
-	pv_emit(out, site, d);
+	pv_emit(out, site, d, nlen);
 	pv_copy(buf, out, site->len);
 	if (reason)
 		*reason = pv_patch_strerror(PV_OK);
