@@ -153,6 +153,7 @@ main() {
     mv "$DIR/out.json" "$DIR/results.json"
     mv "$DIR/out.md" "$DIR/report.md"
     [ ! -r "$DIR/blk.md" ] || cat "$DIR/blk.md" >> "$DIR/report.md"   # bench/blk.sh
+    [ ! -r "$DIR/sites.md" ] || cat "$DIR/sites.md" >> "$DIR/report.md"   # bench/sites.sh
     mv "$DIR/out.tcg" "$DIR/chart-tcg.dat"
     mv "$DIR/out.ratio" "$DIR/chart-ratio.dat"
     write_chart

@@ -302,6 +302,9 @@ main() {
     if [ "$DO_BLK" = 1 ]; then
         "$TOP/bench/blk.sh" "$OUT" || FAILED=1
     fi
+    # Issue 13: text size, sites and boot instructions; report.sh
+    # appends OUT/sites.md.
+    "$TOP/bench/sites.sh" "$OUT" || FAILED=1
     "$TOP/bench/report.sh" "$OUT" || exit 1
     [ "$FAILED" -eq 0 ] || { echo "bench: some cells failed; see report.md"; exit 1; }
 }

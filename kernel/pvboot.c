@@ -287,6 +287,19 @@ int pv_boot_decide(unsigned op, struct pv_decision *d)
 	return vmi.bound ? rom_decide(NULL, op, d) : native_decide(NULL, op, d);
 }
 
+extern const struct pv_slot __pv_slots_start[], __pv_slots_end[];
+
+/* The adapters' slots, sorted for the pass to look sites' slots up. */
+static void slots_index(void)
+{
+	size_t n = (size_t)(__pv_slots_end - __pv_slots_start);
+	const struct pv_slot **v = malloc(n * sizeof(*v) + 1);
+	if (!v)
+		panic("pvops: no memory for %zu adapter slots", n);
+	if (pv_slots_sort(&pv_slots, __pv_slots_start, __pv_slots_end, v) != 0)
+		panic("pvops: two adapter slots for one op and register set (.pv_slots not merged)");
+}
+
 /* Patches with the given backend; a refused site stops the boot. */
 static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 {
@@ -295,6 +308,8 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 	struct pv_apply_fail fail;
 	if (!scratch)
 		panic("pvops: no memory for %zu sites", n);
+	if (!pv_slots.sorted)
+		slots_index();
 	int err = pv_apply(__pv_sites_start, __pv_sites_end, (void *const *)pv_op_table,
 			   decide, ctx, scratch, &pv_boot_report, &pv_text_poke, &fail);
 	free(scratch);
@@ -314,9 +329,12 @@ static void patch_with(const char *backend, pv_decide_fn *decide, void *ctx)
 static void patch_all(bool rom)
 {
 	pv_report_init(&pv_boot_report);
+	/* The table holds the ROM's entries in both modes: unpatched sites
+	 * and the adapters of sites in the compiler's registers call
+	 * through it. */
+	if (rom)
+		rom_fill_table();
 	if (kopts.pv_mode == PVMODE_NOPATCH) {
-		if (rom)
-			rom_fill_table();
 		report_indirect();
 		klog("pvops: nopatch: %u sites stay indirect calls through the op table\n",
 		     pv_boot_report.total);

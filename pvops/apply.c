@@ -8,7 +8,65 @@
  * the caller serializes the instruction stream afterwards.
  */
 #include <pvops/apply.h>
+#include <pvops/operands.h>
 #include <pvops/ops.h>
+
+struct pv_slots pv_slots;
+
+static uint32_t slot_key(unsigned op, unsigned regs)
+{
+	return (uint32_t)op << 16 | regs;
+}
+
+/* Insertion sort: a kernel has a few dozen adapters. */
+int pv_slots_sort(struct pv_slots *ix, const struct pv_slot *start,
+		  const struct pv_slot *end, const struct pv_slot **storage)
+{
+	size_t n = 0;
+
+	for (const struct pv_slot *p = start; p < end; p++) {
+		uint32_t k = slot_key(p->op, p->regs);
+		size_t i = n++;
+		while (i > 0 && slot_key(storage[i - 1]->op, storage[i - 1]->regs) > k) {
+			storage[i] = storage[i - 1];
+			i--;
+		}
+		if (i > 0 && slot_key(storage[i - 1]->op, storage[i - 1]->regs) == k)
+			return -1;
+		storage[i] = p;
+	}
+	ix->sorted = storage;
+	ix->n = n;
+	return 0;
+}
+
+const struct pv_slot *pv_slot_find(const struct pv_slots *ix, const struct pv_site *s)
+{
+	uint32_t k = slot_key(s->op, s->regs);
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t m = slot_key(ix->sorted[mid]->op, ix->sorted[mid]->regs);
+		if (m == k)
+			return ix->sorted[mid];
+		if (m < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+uint64_t pv_site_slot(const struct pv_site *s, void *const *table)
+{
+	const struct pv_slot *slot;
+
+	if (!(s->flags & PV_SITE_F_REGS))
+		return (uint64_t)(uintptr_t)&table[s->op];
+	slot = pv_slot_find(&pv_slots, s);
+	return slot ? (uint64_t)(uintptr_t)&slot->adapter : 0;
+}
 
 static void copy(uint8_t *dst, const uint8_t *src, size_t n)
 {
@@ -60,18 +118,60 @@ static int fail_with(const char **why, int err, const char *reason)
 	return err;
 }
 
-/* Record checks and the backend's decision for s. */
-static int decide_site(const struct pv_site *s, pv_decide_fn *decide, void *ctx,
-		       struct pv_decision *d, const char **why)
+/*
+ * A call at an F_REGS site whose operands are not where the target wants
+ * them, or whose target clobbers more than the site allows, goes to the
+ * site's adapter, which reaches the target through table[op].
+ */
+static int adapt_call(const struct pv_site *s, void *const *table,
+		      struct pv_decision *d, const char **why)
 {
+	const struct pv_slot *slot;
+
+	if (!(s->flags & PV_SITE_F_REGS) || (d->kind != PV_CALL && d->kind != PV_JUMP) ||
+	    pv_site_fits_abi(s, d->clobbers))
+		return PV_OK;
+	slot = pv_slot_find(&pv_slots, s);
+	if (!slot)
+		return fail_with(why, PV_ERR_RECORD, "site in its own registers has no adapter slot");
+	if ((uint64_t)(uintptr_t)table[s->op] != d->target)
+		return fail_with(why, PV_ERR_DECISION,
+				 "the adapter would not reach the target: the op's table slot holds another");
+	d->kind = PV_CALL;
+	d->target = slot->adapter;
+	d->clobbers = s->clobbers;
+	return PV_OK;
+}
+
+/* Record checks and the backend's decision for s. */
+static int decide_site(const struct pv_site *s, void *const *table, pv_decide_fn *decide,
+		       void *ctx, struct pv_decision *d, const char **why)
+{
+	uint16_t want;
+
 	if (s->op >= PV_OP_COUNT)
 		return fail_with(why, PV_ERR_OP, pv_patch_strerror(PV_ERR_OP));
-	if (s->clobbers != pv_op_info[s->op].clobbers)
-		return fail_with(why, PV_ERR_RECORD, "site's clobbers differ from the op's convention");
+	if (!pv_site_regs_ok(s))
+		return fail_with(why, PV_ERR_RECORD, "site's registers are malformed");
+	want = (s->flags & PV_SITE_F_REGS) ? pv_site_native_clobbers(s) : pv_op_info[s->op].clobbers;
+	if (s->clobbers != want)
+		return fail_with(why, PV_ERR_RECORD, (s->flags & PV_SITE_F_REGS) ?
+				 "site's clobbers differ from its written operands" :
+				 "site's clobbers differ from the op's convention");
 	if (s->len > PV_SITE_MAX_LEN || s->len < PV_SITE_MIN_LEN)
 		return fail_with(why, PV_ERR_RECORD, pv_patch_strerror(PV_ERR_RECORD));
 	if (decide(ctx, s->op, d) != 0)
 		return fail_with(why, PV_ERR_DECISION, "backend has no answer for this op");
+	return adapt_call(s, table, d, why);
+}
+
+/* The slot s's unpatched call goes through, or a refusal. */
+static int slot_of(const struct pv_site *s, void *const *table, uint64_t *slot,
+		   const char **why)
+{
+	*slot = pv_site_slot(s, table);
+	if (!*slot)
+		return fail_with(why, PV_ERR_RECORD, "site in its own registers has no adapter slot");
 	return PV_OK;
 }
 
@@ -84,11 +184,14 @@ static int compute(const struct pv_site *start, const struct pv_site *end,
 		uint8_t *buf = scratch + (size_t)(s - start) * PV_SITE_MAX_LEN;
 		struct pv_decision d;
 		const char *why = 0;
-		int err = decide_site(s, decide, ctx, &d, &why);
+		uint64_t slot = 0;
+		int err = decide_site(s, table, decide, ctx, &d, &why);
+		if (err == PV_OK)
+			err = slot_of(s, table, &slot, &why);
 		if (err != PV_OK)
 			return refuse(fail, s, err, why);
 		copy(buf, (const uint8_t *)(uintptr_t)s->addr, s->len);
-		err = pv_patch_site(buf, s, &d, (uint64_t)(uintptr_t)&table[s->op], &why);
+		err = pv_patch_site(buf, s, &d, slot, &why);
 		if (err != PV_OK)
 			return refuse(fail, s, err, why);
 		pv_report_add(rep, s, d.kind);
@@ -155,9 +258,12 @@ static int write_all(const struct pv_site *start, const struct pv_site *end,
 	for (const struct pv_site *s = start; s < end; s++) {
 		struct pv_decision d;
 		const char *why = 0;
-		int err = decide_site(s, decide, ctx, &d, &why);
+		uint64_t slot = 0;
+		int err = decide_site(s, table, decide, ctx, &d, &why);
 		if (err == PV_OK)
-			err = pv_poke_tramp(poke, s, &d, (uint64_t)(uintptr_t)&table[s->op], &why);
+			err = slot_of(s, table, &slot, &why);
+		if (err == PV_OK)
+			err = pv_poke_tramp(poke, s, &d, slot, &why);
 		if (err != PV_OK)
 			return refuse(fail, s, err, why);
 		pv_poke_site(poke, s, scratch + (size_t)(s - start) * PV_SITE_MAX_LEN);
@@ -175,9 +281,12 @@ static int verify_all(const struct pv_site *start, const struct pv_site *end,
 		uint8_t want[PV_SITE_MAX_LEN];
 		struct pv_decision d;
 		const char *why = 0;
-		int err = decide_site(s, decide, ctx, &d, &why);
+		uint64_t slot = 0;
+		int err = decide_site(s, table, decide, ctx, &d, &why);
 		if (err == PV_OK)
-			err = bytes_for(want, s->addr, s, &d, (uint64_t)(uintptr_t)&table[s->op], &why);
+			err = slot_of(s, table, &slot, &why);
+		if (err == PV_OK)
+			err = bytes_for(want, s->addr, s, &d, slot, &why);
 		if (err == PV_OK)
 			err = pv_site_check((const uint8_t *)(uintptr_t)s->addr, want, s->len, &why);
 		if (err != PV_OK)

@@ -9,7 +9,9 @@
  * the host.
  */
 #include <pvops/ops.h>
+#include <pvops/operands.h>
 #include <pvops/patch.h>
+#include <native/templates.h>
 
 /* Intel SDM vol. 2B, NOP: "recommended multi-byte sequence" table. */
 const uint8_t pv_nops[PV_NOP_MAX + 1][PV_NOP_MAX] = {
@@ -31,7 +33,7 @@ static const char *const pv_err_text[PV_ERR_COUNT] = {
 	[PV_ERR_RECORD] = "malformed site record",
 	[PV_ERR_STALE] = "site bytes are not the recorded indirect call",
 	[PV_ERR_KIND] = "unknown decision kind",
-	[PV_ERR_DECISION] = "native decision without bytes",
+	[PV_ERR_DECISION] = "native decision without bytes (or in fixed registers for a site in its own)",
 	[PV_ERR_RESULT] = "nop decision for an op that produces a result",
 	[PV_ERR_RETURNS] = "jump decision for an op that returns",
 	[PV_ERR_SHORT] = "site too short",
@@ -163,12 +165,13 @@ int pv_sites_overlap(const struct pv_site *start, const struct pv_site *end,
 	return 0;
 }
 
-/* A record is usable if its length, flags, clobbers and range are sane. */
+/* A record is usable if its length, flags, registers, clobbers and
+ * range are sane. */
 static int pv_record_ok(const struct pv_site *site)
 {
 	if (site->len < PV_SITE_MIN_LEN || site->len > PV_SITE_MAX_LEN)
 		return 0;
-	if ((site->flags & ~PV_SITE_FLAGS_KNOWN) || site->reserved)
+	if ((site->flags & ~PV_SITE_FLAGS_KNOWN) || !pv_site_regs_ok(site))
 		return 0;
 	if (site->clobbers & PV_REG_RSP)
 		return 0;
@@ -189,9 +192,51 @@ static int pv_rel32(uint64_t addr, uint64_t target, uint32_t *rel)
 	return 1;
 }
 
-/* Checks that depend on the decision; PV_OK if the bytes may be written. */
+/*
+ * Is d the op's native decision (nat_decide: the template)?  Then the
+ * patcher writes the op's instruction in the site's own registers
+ * (nat_encode), in its longest encoding that fits, and not the
+ * template's bytes, which name the op's conventional registers.
+ */
+static int pv_is_native_template(const struct pv_site *site,
+				 const struct pv_decision *d)
+{
+	return d->kind == PV_NATIVE && d->bytes == nat_templates[site->op].bytes;
+}
+
+/* What a decision clobbers at this site: the native instruction in the
+ * site's registers clobbers the site's written operands, not the
+ * template's. */
+static uint16_t pv_decision_clobbers(const struct pv_site *site,
+				     const struct pv_decision *d)
+{
+	if (pv_is_native_template(site, d) && (site->flags & PV_SITE_F_REGS) &&
+	    pv_operands[site->op].chosen)
+		return pv_site_native_clobbers(site);
+	return d->clobbers;
+}
+
+/* The decision's inline bytes for the site into out; their length. */
+static size_t pv_native_bytes(const struct pv_site *site,
+			      const struct pv_decision *d, uint8_t *out)
+{
+	int n;
+
+	if (pv_is_native_template(site, d)) {
+		n = nat_encode(site, NAT_FIT, out);
+		if (n > 0)
+			return (size_t)n;
+	}
+	pv_copy(out, d->bytes, d->len);
+	return d->len;
+}
+
+/*
+ * Checks that depend on the decision; PV_OK if the bytes may be written.
+ * A NATIVE decision's bytes for this site are left in native[0..*nlen).
+ */
 static int pv_decision_ok(const struct pv_site *site,
-			  const struct pv_decision *d)
+			  const struct pv_decision *d, uint8_t *native, size_t *nlen)
 {
 	const struct pv_op_info *op = pv_op_lookup(site->op);
 	uint32_t rel;
@@ -206,7 +251,14 @@ static int pv_decision_ok(const struct pv_site *site,
 		return PV_ERR_RETURNS;
 	if (d->kind == PV_NATIVE && d->len > site->len)
 		return PV_ERR_SHORT;
-	if (d->kind != PV_NOP && (d->clobbers & ~site->clobbers))
+	/* A native instruction in the site's registers can only be
+	 * written where the record names them (the wrappers' sites). */
+	if (d->kind == PV_NATIVE && (site->flags & PV_SITE_F_REGS) &&
+	    pv_operands[site->op].chosen && !pv_is_native_template(site, d))
+		return PV_ERR_DECISION;
+	if (d->kind == PV_NATIVE && (*nlen = pv_native_bytes(site, d, native)) > site->len)
+		return PV_ERR_SHORT;
+	if (d->kind != PV_NOP && (pv_decision_clobbers(site, d) & ~site->clobbers))
 		return PV_ERR_CLOBBER;
 	if ((d->kind == PV_CALL || d->kind == PV_JUMP) &&
 	    !pv_rel32(site->addr, d->target, &rel))
@@ -214,16 +266,16 @@ static int pv_decision_ok(const struct pv_site *site,
 	return PV_OK;
 }
 
-/* Lay out the decided bytes plus NOP padding in out[0..site->len). */
+/* Lay out the decided bytes (NATIVE: already in out[0..nlen)) plus NOP
+ * padding in out[0..site->len). */
 static void pv_emit(uint8_t *out, const struct pv_site *site,
-		    const struct pv_decision *d)
+		    const struct pv_decision *d, size_t nlen)
 {
 	size_t used = 0;
 	uint32_t rel = 0;	/* set by pv_rel32; checked in pv_check_decision */
 
 	if (d->kind == PV_NATIVE) {
-		pv_copy(out, d->bytes, d->len);
-		used = d->len;
+		used = nlen;
 	} else if (d->kind == PV_CALL || d->kind == PV_JUMP) {
 		pv_rel32(site->addr, d->target, &rel);
 		out[0] = d->kind == PV_CALL ? 0xe8 : 0xe9;
@@ -249,7 +301,8 @@ int pv_patch_site(uint8_t *buf, const struct pv_site *site,
 		  const struct pv_decision *d, uint64_t slot,
 		  const char **reason)
 {
-	uint8_t out[PV_SITE_MAX_LEN];
+	uint8_t out[PV_SITE_MAX_LEN + NAT_ENCODE_MAX];	/* room for a long encoding */
+	size_t nlen = 0;
 	int err;
 
 	if (!buf || !site || !d)
@@ -260,10 +313,10 @@ int pv_patch_site(uint8_t *buf, const struct pv_site *site,
 		return pv_refuse(PV_ERR_RECORD, reason);
 	if (!pv_site_unpatched(buf, site, slot))
 		return pv_refuse(PV_ERR_STALE, reason);
-	err = pv_decision_ok(site, d);
+	err = pv_decision_ok(site, d, out, &nlen);
 	if (err != PV_OK)
 		return pv_refuse(err, reason);
-	pv_emit(out, site, d);
+	pv_emit(out, site, d, nlen);
 	pv_copy(buf, out, site->len);
 	if (reason)
 		*reason = pv_patch_strerror(PV_OK);

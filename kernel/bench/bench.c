@@ -222,9 +222,14 @@ static void print_header(int count)
 	const char *build = "pv", *mode = kopts.pv_mode == PVMODE_NOPATCH ? "nopatch" : "patch";
 #endif
 	printf("KTAP version 1\n1..%d\n", count);
-	printf("# bench: env=%s build=%s mode=%s backend=%s scale=%s batches=%u tsc_khz=%llu\n",
+	/* boot_tsc: the TSC when the benchmarks start; under TCG icount the
+	 * instructions since reset (firmware and the kernel's boot). */
+	uint64_t boot_tsc = bench_tsc();
+	printf("# bench: env=%s build=%s mode=%s backend=%s scale=%s batches=%u tsc_khz=%llu"
+	       " boot_tsc=%llu\n",
 	       bench_env.name, build, mode, pv_backend_name(), bench_env.small ? "small" : "large",
-	       bench_env.batches, (unsigned long long)(pv_clock_freq() / 1000));
+	       bench_env.batches, (unsigned long long)(pv_clock_freq() / 1000),
+	       (unsigned long long)boot_tsc);
 }
 
 bool bench_run(const char *filter)

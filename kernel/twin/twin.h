@@ -16,4 +16,8 @@ struct twin {
 
 extern const struct twin twins[PV_OP_COUNT];
 
+/* Probes of several ops in registers the compiler picks; a zero entry
+ * ends the table. */
+extern const struct twin twins_mixed[];
+
 #endif

@@ -110,3 +110,41 @@ PROBE_END(reboot)
 /* Device notify (ABI 1.1): its arguments arrive in the site's registers. */
 void PROBE(device_notify)(volatile void *va, uint64_t v, uint64_t pa) { pv_device_notify(va, v, pa); }
 PROBE_END(device_notify)
+
+/*
+ * Several ops in one probe, among computations, so the compiler picks
+ * the registers (not the argument registers the op probes above get
+ * their operands in).  Straight-line code: a relative jump inside a
+ * probe would cross sites whose lengths differ between the builds.
+ */
+void PROBE(mix_mmu)(uint64_t *t, uint64_t a, uint64_t b)
+{
+	uint64_t f = pv_save_fl();
+	pv_irq_disable();
+	pv_set_pte(t + 3, a | b);
+	pv_set_pmd(t + 5, a ^ f);
+	pv_set_pud((uint64_t *)(a & ~7ull), b + 1);
+	pv_invlpg(a + b);
+	uint64_t c = pv_read_cr3();
+	pv_write_cr3(c | 0x18);
+	pv_flush_tlb();
+	pv_restore_fl(f);
+	twin_sink(c);
+}
+PROBE_END(mix_mmu)
+uint64_t PROBE(mix_cpu)(const struct dtr *g, uint64_t x)
+{
+	uint64_t c0 = pv_read_cr0(), c4 = pv_read_cr4(), c2 = pv_read_cr2();
+	pv_load_gdt(g + 1);
+	pv_load_idt(g + 2);
+	pv_write_cr4(c4 ^ x);
+	pv_write_cr0(c0 | x);
+	pv_load_tr((uint16_t)(x >> 3));
+	pv_wrmsr((uint32_t)x, c2);
+	pv_device_notify((volatile void *)(c0 + 2), x + 1, c4 - 2);
+	pv_lazy_mmu_enter();
+	pv_pt_alloc(c2 * 3, (int)x);
+	pv_lazy_mmu_leave();
+	return c0 + c4 + c2;
+}
+PROBE_END(mix_cpu)

@@ -44,3 +44,13 @@ TWINS(DECL_X)
 /* Indexed by op; an op without a probe has a zero entry (the test
  * fails on it). */
 const struct twin twins[PV_OP_COUNT] = { TWINS(PAIR_X) };
+
+extern const uint8_t twin_pv_mix_mmu_end[], twin_nat_mix_mmu[], twin_nat_mix_mmu_end[];
+extern const uint8_t twin_pv_mix_cpu_end[], twin_nat_mix_cpu[], twin_nat_mix_cpu_end[];
+const struct twin twins_mixed[] = {
+	{ "mix_mmu", (const uint8_t *)twin_pv_mix_mmu, twin_pv_mix_mmu_end,
+	  twin_nat_mix_mmu, twin_nat_mix_mmu_end },
+	{ "mix_cpu", (const uint8_t *)twin_pv_mix_cpu, twin_pv_mix_cpu_end,
+	  twin_nat_mix_cpu, twin_nat_mix_cpu_end },
+	{ 0 },
+};

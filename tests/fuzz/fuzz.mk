@@ -40,7 +40,8 @@ $(eval $(call fuzz_target,virtq,hv/virtq.c hv/gmem.c))
 $(eval $(call fuzz_target,hv_requests,hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 $(eval $(call fuzz_target,cmdline,kernel/cmdline.c,-Ikernel/include))
 $(eval $(call fuzz_target,memmap,kernel/memmap.c,-Ikernel/include))
-$(eval $(call fuzz_target,patch,pvops/patch.c pvops/apply.c pvops/opinfo.c pvops/report.c))
+$(eval $(call fuzz_target,patch,pvops/patch.c pvops/apply.c pvops/opinfo.c pvops/report.c \
+	pvops/sitereg.c native/encode.c native/templates.c,-Inative/include))
 
 SUITES += fuzz
 SUITE_fuzz = tests/fuzz/replay.sh $(BUILD)/fuzz $(FUZZ_TARGETS)

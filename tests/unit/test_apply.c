@@ -13,7 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <native/templates.h>
 #include <pvops/apply.h>
+#include <pvops/operands.h>
 #include <pvops/ops.h>
 
 /* One block so every rel32 reaches: op table, sites, call target, tramp. */
@@ -192,6 +194,147 @@ static void test_refusal_writes_nothing(void **state)
 	assert_memory_equal(text, before, sizeof(text));
 }
 
+/* ---- sites in the compiler's registers (PV_SITE_F_REGS) ---------------- */
+
+#define ADAPTER	(text + 2560)
+static struct pv_site rsites[2];
+static struct pv_slot slots[2];
+static const struct pv_slot *slot_ptrs[2];
+
+/* The ROM's answer: a call of its convention, clobbering rax. */
+static int rom_decide(void *ctx, unsigned op, struct pv_decision *d)
+{
+	(void)ctx;
+	(void)op;
+	memset(d, 0, sizeof(*d));
+	d->kind = PV_CALL, d->target = (uint64_t)(uintptr_t)TARGET;
+	d->clobbers = PV_CLOBBERS_RAX;
+	return 0;
+}
+
+static int native_decide(void *ctx, unsigned op, struct pv_decision *d)
+{
+	(void)ctx;
+	return nat_decide(op, (uint64_t)(uintptr_t)TARGET, d);
+}
+
+/*
+ * Site 0: set_pte with the pointer in r12 and the value in r9, 8 bytes
+ * (its {disp32} form's length); site 1: save_fl with the result in rax,
+ * 6 bytes.  Each unpatched call goes through its adapter's slot.
+ */
+static int setup_regs(void **state)
+{
+	static const unsigned op[2] = { PV_OP_SET_PTE, PV_OP_SAVE_FL };
+	static const uint16_t regs[2] = { 12 | 9 << 4, 0 };
+	static const uint8_t len[2] = { 8, 6 };
+
+	(void)state;
+	memset(text, 0xcc, sizeof(text));
+	for (int i = 0; i < 2; i++) {
+		uint8_t *p = SITE(i);
+		slots[i] = (struct pv_slot){ .adapter = (uint64_t)(uintptr_t)(ADAPTER + 16 * i),
+					     .op = (uint16_t)op[i], .regs = regs[i] };
+		rsites[i] = (struct pv_site){ .addr = (uint64_t)(uintptr_t)p, .op = (uint16_t)op[i],
+					      .len = len[i], .flags = PV_SITE_F_REGS,
+					      .regs = regs[i] };
+		rsites[i].clobbers = pv_site_native_clobbers(&rsites[i]);
+		TABLE[op[i]] = TARGET;
+		p[0] = 0xff, p[1] = 0x15;
+		put32(p + 2, (uint32_t)((uint64_t)(uintptr_t)&slots[i].adapter -
+					((uint64_t)(uintptr_t)p + 6)));
+		if (len[i] == 8)
+			p[6] = 0x66, p[7] = 0x90;
+	}
+	assert_int_equal(pv_slots_sort(&pv_slots, slots, slots + 2, slot_ptrs), 0);
+	return 0;
+}
+
+static int apply_regs(pv_decide_fn *decide, struct pv_apply_fail *fail)
+{
+	struct pv_report rep;
+	struct pv_poke poke = { .tramp = TRAMP };
+	pv_report_init(&rep);
+	return pv_apply(rsites, rsites + 2, (void *const *)TABLE, decide, NULL,
+			scratch, &rep, &poke, fail);
+}
+
+static int32_t rel_from(const uint8_t *site, const uint8_t *to)
+{
+	return (int32_t)((uint64_t)(uintptr_t)to - ((uint64_t)(uintptr_t)site + 5));
+}
+
+/* Natively each site holds its instruction in its own registers; the
+ * entry write fills its 8 bytes with no NOP. */
+static void test_regs_native_in_site_registers(void **state)
+{
+	static const uint8_t pte[] = { 0x4d, 0x89, 0x8c, 0x24, 0, 0, 0, 0 };	/* mov %r9,0x0(%r12) */
+	static const uint8_t fl[] = { 0x9c, 0x58, 0x0f, 0x1f, 0x40, 0x00 };	/* pushfq; pop %rax; nopl */
+	struct pv_apply_fail fail;
+
+	(void)state;
+	assert_int_equal(apply_regs(native_decide, &fail), PV_OK);
+	assert_memory_equal(SITE(0), pte, sizeof(pte));
+	assert_memory_equal(SITE(1), fl, sizeof(fl));
+}
+
+/* A ROM call: set_pte's registers are not the convention's (and the ROM
+ * clobbers rax, which the site keeps), so it calls its adapter; save_fl's
+ * result already is in rax, which it lets the target clobber: direct. */
+static void test_regs_rom_call_through_adapter(void **state)
+{
+	struct pv_apply_fail fail;
+	int32_t rel;
+
+	(void)state;
+	assert_int_equal(apply_regs(rom_decide, &fail), PV_OK);
+	assert_int_equal(SITE(0)[0], 0xe8);
+	memcpy(&rel, SITE(0) + 1, 4);
+	assert_int_equal(rel, rel_from(SITE(0), ADAPTER));
+	assert_int_equal(SITE(0)[5], 0x0f);		/* one 3-byte NOP */
+	assert_int_equal(SITE(1)[0], 0xe8);
+	memcpy(&rel, SITE(1) + 1, 4);
+	assert_int_equal(rel, rel_from(SITE(1), TARGET));
+	assert_int_equal(SITE(1)[5], 0x90);
+}
+
+/* The adapter reaches the target through the table: another entry there
+ * would send the site elsewhere, so the pass refuses, writing nothing. */
+static void test_regs_refuse_table_mismatch(void **state)
+{
+	uint8_t before[sizeof(text)];
+	struct pv_apply_fail fail;
+
+	(void)state;
+	TABLE[PV_OP_SET_PTE] = TRAMP;
+	memcpy(before, text, sizeof(text));
+	assert_int_equal(apply_regs(rom_decide, &fail), PV_ERR_DECISION);
+	assert_ptr_equal(fail.site, &rsites[0]);
+	assert_memory_equal(text, before, sizeof(text));
+}
+
+/* No adapter slot, malformed registers, clobbers other than the site's
+ * written operands: each refused before anything is written. */
+static void test_regs_refuse_bad_records(void **state)
+{
+	struct pv_apply_fail fail;
+
+	(void)state;
+	pv_slots.n = 0;
+	assert_int_equal(apply_regs(native_decide, &fail), PV_ERR_RECORD);
+	assert_non_null(strstr(fail.reason, "adapter slot"));
+	setup_regs(state);
+	rsites[0].clobbers = PV_REG_RAX;
+	assert_int_equal(apply_regs(native_decide, &fail), PV_ERR_RECORD);
+	assert_non_null(strstr(fail.reason, "clobbers"));
+	setup_regs(state);
+	rsites[0].regs = 4 | 9 << 4;			/* rsp as the pointer */
+	assert_int_equal(apply_regs(native_decide, &fail), PV_ERR_RECORD);
+	setup_regs(state);
+	slots[1] = slots[0];				/* two slots, one key */
+	assert_int_equal(pv_slots_sort(&pv_slots, slots, slots + 2, slot_ptrs), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +343,10 @@ int main(void)
 		cmocka_unit_test_setup(test_trampoline_relocates_and_jumps_back, setup),
 		cmocka_unit_test_setup(test_check_is_against_fresh_bytes, setup),
 		cmocka_unit_test_setup(test_refusal_writes_nothing, setup),
+		cmocka_unit_test_setup(test_regs_native_in_site_registers, setup_regs),
+		cmocka_unit_test_setup(test_regs_rom_call_through_adapter, setup_regs),
+		cmocka_unit_test_setup(test_regs_refuse_table_mismatch, setup_regs),
+		cmocka_unit_test_setup(test_regs_refuse_bad_records, setup_regs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include <native/templates.h>
 #include <pvops/apply.h>
+#include <pvops/operands.h>
 #include <pvops/ops.h>
 #include <pvops/patch.h>
 #include <pvops/report.h>
@@ -279,6 +280,101 @@ static void test_templates_match_assembler(void **state)
 		assert_int_equal(seen[op], nat_templates[op].kind == PV_NATIVE);
 }
 
+/* ---- native instructions in the site's registers ---------------------- */
+
+struct nat_case {
+	uint8_t op, r0, r1, nshort, nlong, pad[3];
+	uint8_t bytes[24];
+};
+extern const struct nat_case nat_cases[], nat_cases_end[];
+
+/* An F_REGS record of op with operands r0, r1 (device_notify: pa in rdx). */
+static struct pv_site regs_site(unsigned op, unsigned r0, unsigned r1, unsigned len)
+{
+	struct pv_site s = { .addr = SITE_ADDR, .op = (uint16_t)op, .len = (uint8_t)len,
+			     .flags = PV_SITE_F_REGS };
+	unsigned n = pv_operands[op].n;
+
+	s.regs = (uint16_t)(r0 | (n > 1 ? r1 << 4 : 0) | (n > 2 ? 2u << 8 : 0));
+	s.clobbers = pv_site_native_clobbers(&s);
+	return s;
+}
+
+/*
+ * Every register combination of every register-taking op: the short form
+ * is the assembler's usual encoding, the long one its {disp32} encoding
+ * (native_regs.S), and NAT_FIT takes the long one exactly when it fits.
+ */
+static void test_encodings_match_assembler(void **state)
+{
+	int seen[PV_OP_COUNT] = { 0 };
+	unsigned cases = 0;
+
+	(void)state;
+	for (const struct nat_case *c = nat_cases; c < nat_cases_end; c++, cases++) {
+		struct pv_site s = regs_site(c->op, c->r0, c->r1, PV_SITE_CALL_LEN);
+		uint8_t out[NAT_ENCODE_MAX];
+		int n;
+
+		assert_true(pv_site_regs_ok(&s));
+		n = nat_encode(&s, NAT_SHORT, out);
+		if (n != c->nshort || memcmp(out, c->bytes, c->nshort) != 0)
+			fail_msg("op %s r0 %u r1 %u: short form differs from the assembler's",
+				 pv_op_name(c->op), c->r0, c->r1);
+		n = nat_encode(&s, NAT_LONG, out);
+		if (n != c->nlong || memcmp(out, c->bytes + c->nshort, c->nlong) != 0)
+			fail_msg("op %s r0 %u r1 %u: long form differs from the assembler's {disp32}",
+				 pv_op_name(c->op), c->r0, c->r1);
+		n = nat_encode(&s, NAT_FIT, out);
+		assert_int_equal(n, c->nlong <= PV_SITE_CALL_LEN ? c->nlong : c->nshort);
+		s.len = c->nlong;
+		assert_int_equal(nat_encode(&s, NAT_FIT, out), c->nlong);
+		seen[c->op]++;
+	}
+	/* Every op whose compiler-chosen operands the native form names. */
+	for (unsigned op = 0; op < PV_OP_COUNT; op++) {
+		int want = !pv_operands[op].chosen || nat_templates[op].kind != PV_NATIVE ? 0 :
+			   pv_operands[op].n == 1 ? 15 : 15 * 15;
+		if (seen[op] != want)
+			fail_msg("op %s: %d register combinations checked, want %d",
+				 pv_op_name(op), seen[op], want);
+	}
+	assert_true(cases > 1000);
+}
+
+/* The record's registers: read back by pv_site_reg, refused where bad. */
+static void test_site_regs(void **state)
+{
+	struct pv_site s = regs_site(PV_OP_SET_PTE, 12, 9, 8);
+
+	(void)state;
+	assert_int_equal(pv_site_reg(&s, 0), 12);
+	assert_int_equal(pv_site_reg(&s, 1), 9);
+	assert_int_equal(pv_site_reg(&s, 2), -1);
+	assert_int_equal(pv_site_native_clobbers(&s), 0);
+	assert_true(pv_site_regs_ok(&s));
+	s.regs |= 1u << 8;			/* a third register set_pte lacks */
+	assert_false(pv_site_regs_ok(&s));
+	s = regs_site(PV_OP_SET_PTE, 4, 9, 8);	/* rsp as the pointer */
+	assert_false(pv_site_regs_ok(&s));
+	s = regs_site(PV_OP_SAVE_FL, 13, 0, 6);
+	assert_int_equal(pv_site_reg(&s, 0), 13);
+	assert_int_equal(pv_site_native_clobbers(&s), 1u << 13);
+	s.flags = 0;				/* the op's convention */
+	s.regs = 0;
+	assert_int_equal(pv_site_reg(&s, 0), 0);
+	s.op = PV_OP_SET_PTE;
+	assert_int_equal(pv_site_reg(&s, 0), 7);
+	assert_int_equal(pv_site_reg(&s, 1), 6);
+	s.op = PV_OP_CPUID;
+	assert_int_equal(pv_site_reg(&s, 3), 2);
+	s.op = PV_OP_IRQ_DISABLE;
+	assert_int_equal(pv_site_reg(&s, 0), -1);
+	s.op = PV_OP_COUNT;
+	assert_int_equal(pv_site_reg(&s, 0), -1);
+	assert_int_equal(pv_site_reg(NULL, 0), -1);
+}
+
 static void test_templates_other_kinds(void **state)
 {
 	static const unsigned removed[] = {
@@ -340,10 +436,19 @@ static void check_native(unsigned op, uint8_t len)
 
 	if (t->kind != PV_NATIVE)
 		return;
+	uint8_t want[NAT_ENCODE_MAX];
+	int n;
+
 	make_site(buf, &s, SITE_ADDR, op, len, SLOT_ADDR);
 	assert_int_equal(pv_patch_site(buf, &s, &d, SLOT_ADDR, NULL), PV_OK);
-	assert_memory_equal(buf, t->bytes, t->len);
-	assert_true(nop_count(buf + t->len, len - t->len) >= 0);
+	/* The instruction in its longest form that fits (the template
+	 * itself where it has no longer one), then one NOP up to 9 bytes. */
+	n = nat_encode(&s, NAT_FIT, want);
+	assert_true(n >= t->len);
+	assert_memory_equal(buf, want, n);
+	if (n == t->len)
+		assert_memory_equal(buf, t->bytes, t->len);
+	assert_int_equal(nop_count(buf + n, len - n), (len - n + 8) / 9);
 	assert_int_equal(buf[len], 0x90);	/* nothing past the site */
 }
 
@@ -444,12 +549,15 @@ static void test_refuse_bad_record(void **state)
 		expect_refused(buf, &s, &d, SLOT_ADDR, PV_ERR_RECORD);
 	}
 	make_site(buf, &s, SITE_ADDR, PV_OP_HALT, 6, SLOT_ADDR);
-	s.flags = 1;
+	s.flags = 0x80;				/* not a known flag */
 	expect_refused(buf, &s, &d, SLOT_ADDR, PV_ERR_RECORD);
 	s.flags = 0;
-	s.reserved = 0x100;
+	s.reserved = 0x100;			/* registers without the flag */
+	expect_refused(buf, &s, &d, SLOT_ADDR, PV_ERR_RECORD);
+	s.flags = PV_SITE_F_REGS;		/* halt has no operand */
 	expect_refused(buf, &s, &d, SLOT_ADDR, PV_ERR_RECORD);
 	s.reserved = 0;
+	s.flags = 0;
 	s.clobbers |= PV_REG_RSP;
 	expect_refused(buf, &s, &d, SLOT_ADDR, PV_ERR_RECORD);
 	/* a site whose bytes would run past the end of the address space */
@@ -791,6 +899,8 @@ int main(void)
 		cmocka_unit_test(test_op_conventions),
 		cmocka_unit_test(test_templates_match_assembler),
 		cmocka_unit_test(test_templates_other_kinds),
+		cmocka_unit_test(test_encodings_match_assembler),
+		cmocka_unit_test(test_site_regs),
 		cmocka_unit_test(test_native_boot_patches_all),
 		cmocka_unit_test(test_every_op_every_kind),
 		cmocka_unit_test(test_refuse_null),

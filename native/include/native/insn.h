@@ -31,7 +31,7 @@ static inline uint64_t nat_save_fl(void)
 
 static inline void nat_restore_fl(uint64_t f)
 {
-	__asm__ volatile("pushq %0; popfq" :: "g"(f) : "memory", "cc");
+	__asm__ volatile("pushq %q0; popfq" :: "r"(f) : "memory", "cc");
 }
 
 static inline void nat_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a,
@@ -76,14 +76,15 @@ NAT_WRITE_CR(4)
 #undef NAT_READ_CR
 #undef NAT_WRITE_CR
 
+/* The descriptor's address in a register, as the pvops site has it. */
 static inline void nat_load_gdt(const struct dtr *d)
 {
-	__asm__ volatile("lgdt %0" :: "m"(*d) : "memory");
+	__asm__ volatile("lgdt (%q0)" :: "r"(d) : "memory");
 }
 
 static inline void nat_load_idt(const struct dtr *d)
 {
-	__asm__ volatile("lidt %0" :: "m"(*d) : "memory");
+	__asm__ volatile("lidt (%q0)" :: "r"(d) : "memory");
 }
 
 static inline void nat_load_tr(uint16_t sel)
@@ -98,18 +99,22 @@ static inline void nat_io_delay(void)
 	__asm__ volatile("outb %%al, $0x80" ::: "memory", "rax");
 }
 
+/* A page-table entry write: one store, pointer and value in registers
+ * (as the pvops site has them, so both builds allocate alike).  It
+ * declares the entry it writes, not all memory, as a volatile store
+ * would: a "memory" clobber would make the compiler reload every
+ * pointer it holds in memory around each write. */
 static inline void nat_set_entry(uint64_t *p, uint64_t v)
 {
-	*(volatile uint64_t *)p = v;
+	__asm__ volatile("movq %q2, (%q1)" : "=m"(*p) : "r"(p), "r"(v));
 }
 
 /* A device's notify register: one 16-bit store (virtio-pci's queue
- * notify).  Registers as the pvops site has them (rdi, si); pa, in rdx
- * at a site, is for ROMs only and unused here. */
+ * notify).  pa is for ROMs only: taken, as the pvops site takes it, and
+ * unused. */
 static inline void nat_device_notify(volatile void *va, uint64_t value, uint64_t pa)
 {
-	(void)pa;
-	__asm__ volatile("movw %%si, (%%rdi)" :: "D"(va), "S"(value) : "memory");
+	__asm__ volatile("movw %w1, (%q0)" :: "r"(va), "r"(value), "r"(pa) : "memory");
 }
 
 static inline void nat_invlpg(uint64_t va)
@@ -119,7 +124,16 @@ static inline void nat_invlpg(uint64_t va)
 
 static inline void nat_flush_tlb(void)
 {
-	nat_write_cr3(nat_read_cr3());
+	uint64_t s;
+	__asm__ volatile("mov %%cr3, %q0; mov %q0, %%cr3" : "=r"(s) :: "memory");
+}
+
+/* Lazy MMU mode and page-table page announcements: nothing on bare
+ * metal; a compiler barrier taking the operands, as the pvops site. */
+static inline void nat_mmu_hint(void) { __asm__ volatile("" ::: "memory"); }
+static inline void nat_pt_hint(uint64_t pa, uint64_t level)
+{
+	__asm__ volatile("" :: "r"(pa), "r"(level) : "memory");
 }
 
 static inline uint64_t nat_rdtsc(void)

@@ -37,4 +37,23 @@ extern const struct nat_template nat_templates[PV_OP_COUNT];
  */
 int nat_decide(unsigned op, uint64_t call_target, struct pv_decision *d);
 
+/*
+ * The op's native instruction for site s in the site's registers
+ * (pv_site_reg: the compiler's for a PV_SITE_F_REGS site, else the
+ * op's convention), into out (room for NAT_ENCODE_MAX bytes):
+ *   NAT_SHORT  the assembler's usual encoding, as the never-
+ *              paravirtualized build holds it;
+ *   NAT_LONG   the longest without prefixes: a memory operand with a
+ *              32-bit zero displacement (`{disp32}`); register-only
+ *              instructions have no longer form and give the short one;
+ *   NAT_FIT    the long form if it fits s->len, else the short one.
+ * Returns the length (0 for ops that are nothing natively: lazy MMU
+ * mode, page-table announcements), or -1 for ops with no native
+ * instruction (time, console, power) or bad arguments.
+ */
+enum { NAT_SHORT, NAT_LONG, NAT_FIT };
+#define NAT_ENCODE_MAX	16
+struct pv_site;
+int nat_encode(const struct pv_site *s, int form, uint8_t *out);
+
 #endif

@@ -15,6 +15,51 @@
 #include <pvops/patch.h>
 #include <pvops/report.h>
 
+/*
+ * The adapters of sites in the compiler's registers (PV_SITE_F_REGS):
+ * one per op and register combination, emitted by the wrappers
+ * (pvops.h) into COMDAT groups, so the linker keeps one of each.  The
+ * adapter moves the site's operands into the op's convention, calls
+ * through the op's table slot (pv_op_table[op]) and moves the result
+ * back, preserving every register the site keeps.  The site's unpatched
+ * call goes through `adapter` here (ff 15 to this slot); a CALL decision
+ * the site cannot take directly (pv_site_fits_abi) becomes a direct call
+ * to the adapter, which then reaches the target through the table: the
+ * pass refuses it unless table[op] holds that target.
+ */
+struct pv_slot {
+	uint64_t adapter;	/* the unpatched site's call goes here */
+	uint16_t op;		/* enum pv_op */
+	uint16_t regs;		/* as struct pv_site's */
+	uint32_t zero;
+} __attribute__((packed, aligned(8)));
+_Static_assert(sizeof(struct pv_slot) == 16, "pv_slot is 16 bytes");
+
+/* The image's slots, sorted by pv_slots_sort (the kernel: linker-script
+ * symbols __pv_slots_start/__pv_slots_end, section .pv_slots). */
+struct pv_slots {
+	const struct pv_slot **sorted;	/* n pointers, by (op, regs) */
+	size_t n;
+};
+extern struct pv_slots pv_slots;
+
+/* Fills ix with the slots in [start, end), sorted into storage (room for
+ * end - start pointers); the pass looks sites' slots up there.  Returns
+ * 0, or -1 if two slots share an op and registers (the COMDAT groups
+ * were not merged: the linker script must keep .pv_slots whole). */
+int pv_slots_sort(struct pv_slots *ix, const struct pv_slot *start,
+		  const struct pv_slot *end, const struct pv_slot **storage);
+
+/* The slot of an F_REGS site in ix, or 0. */
+const struct pv_slot *pv_slot_find(const struct pv_slots *ix, const struct pv_site *s);
+
+/*
+ * The slot site s's unpatched call goes through: its adapter's slot (an
+ * F_REGS site) or table[s->op]; 0 if an F_REGS site has no slot.  For a
+ * pass that puts sites back in their unpatched form.
+ */
+uint64_t pv_site_slot(const struct pv_site *s, void *const *table);
+
 /* Fills *d for op; returns 0, or non-zero when the backend has no answer. */
 typedef int pv_decide_fn(void *ctx, unsigned op, struct pv_decision *d);
 

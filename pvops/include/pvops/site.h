@@ -29,16 +29,29 @@
 #define PV_SITE_MIN_LEN		PV_SITE_CALL_LEN
 #define PV_SITE_MAX_LEN		32
 
-/* No site flags are defined yet; the patcher refuses records that set any. */
-#define PV_SITE_FLAGS_KNOWN	0x00
+/*
+ * PV_SITE_F_REGS: the site is in the native instruction's convention, not
+ * the op's call convention (ops.h).  Its operands sit in registers the
+ * compiler chose, recorded four bits each in `regs` (operand k in bits
+ * 4k..4k+3, hardware numbers; pv_site_reg() reads them), it lets a target
+ * clobber only its output operands (`clobbers` says which), and its
+ * unpatched call goes through the slot of its adapter (pvops/apply.h,
+ * struct pv_slot), which moves the operands into the op's convention.
+ * Without the flag `regs` must be 0 and the op's convention holds.
+ */
+#define PV_SITE_F_REGS		0x01
+#define PV_SITE_FLAGS_KNOWN	PV_SITE_F_REGS
 
 struct pv_site {
 	uint64_t addr;		/* address of the site's first byte */
 	uint16_t op;		/* enum pv_op */
 	uint16_t clobbers;	/* PV_REG_* the site lets a target clobber */
 	uint8_t len;		/* site length in bytes, 6..PV_SITE_MAX_LEN */
-	uint8_t flags;		/* must be 0 (PV_SITE_FLAGS_KNOWN) */
-	uint16_t reserved;	/* must be 0 */
+	uint8_t flags;		/* PV_SITE_F_* (PV_SITE_FLAGS_KNOWN) */
+	union {
+		uint16_t reserved;	/* the field's old name */
+		uint16_t regs;		/* PV_SITE_F_REGS: operand registers */
+	};
 } __attribute__((packed, aligned(8)));
 
 _Static_assert(sizeof(struct pv_site) == 16, "pv_site is 16 bytes");
@@ -63,6 +76,15 @@ _Static_assert(__builtin_offsetof(struct pv_site, flags) == 13, "flags at 13");
 	".byte 0\n\t"							\
 	".short 0\n\t"							\
 	".popsection\n\t"
+
+/* Operands a site records (PV_SITE_F_REGS), at most. */
+#define PV_SITE_MAX_OPERANDS	4
+
+/* Hardware number (0 rax .. 15 r15) of operand k of this site
+ * (k = 0 the op's first operand in the native instruction's order:
+ * save_fl's result, restore_fl's source, a pte write's pointer,
+ * ...), or -1 if the op has no operand k. */
+int pv_site_reg(const struct pv_site *s, unsigned k);
 
 /* The records of the running image (provided by the linker script). */
 extern const struct pv_site __pv_sites_start[], __pv_sites_end[];
