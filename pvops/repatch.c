@@ -7,6 +7,7 @@
  */
 #include <pvops/repatch.h>
 #include <pvops/ops.h>
+#include <pvops/apply.h>
 
 static int refused(struct pv_apply_fail *fail, const struct pv_site *s,
 		   int err)
@@ -49,9 +50,11 @@ static int check_all(const struct pv_site *start, const struct pv_site *end,
 		return PV_ERR_OVERLAP;
 	}
 	for (const struct pv_site *s = start; s < end; s++) {
-		int err = s->op < PV_OP_COUNT ?
-			pv_unpatched_bytes(tmp, s, (uint64_t)(uintptr_t)&table[s->op]) :
-			PV_ERR_OP;
+		int err = PV_ERR_OP;
+		if (s->op < PV_OP_COUNT) {
+			uint64_t slot = pv_site_slot(s, table);
+			err = slot ? pv_unpatched_bytes(tmp, s, slot) : PV_ERR_RECORD;
+		}
 		if (err != PV_OK)
 			return refused(fail, s, err);
 	}
@@ -68,7 +71,9 @@ int pv_unpatch_all(const struct pv_site *start, const struct pv_site *end,
 	for (const struct pv_site *s = start; s < end; s++) {
 		uint8_t want[PV_SITE_MAX_LEN];
 		volatile uint8_t *at = (volatile uint8_t *)(uintptr_t)s->addr;
-		uint64_t slot = (uint64_t)(uintptr_t)&table[s->op];
+		/* A site in its own registers calls through its adapter's
+		 * slot, as it did before the first patch (apply.h). */
+		uint64_t slot = pv_site_slot(s, table);
 
 		pv_unpatched_bytes(want, s, slot);
 		for (unsigned i = 0; i < s->len; i++)
