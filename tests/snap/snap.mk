@@ -1,0 +1,16 @@
+# tests/snap/snap.mk: the tests of issue 14 (included from hv/hv.mk):
+# the snapshot parser's unit test, the control-socket client the
+# scripts use, the memory-writing guest, and the suites.
+
+$(BUILD)/tests/qmpc: tests/snap/qmpc.c
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+ALL += $(BUILD)/tests/qmpc
+
+$(eval $(call unit_test,hv_snapshot,tests/unit/test_hv_snapshot.c hv/snap_format.c))
+$(BUILD)/tests/hv_snapshot $(BUILD)/tests/hv_snapshot-san: hv/snapshot.h hv/gmem.h
+
+SNAP_DEPS := $(BUILD)/hv/hv $(BUILD)/hv/hv-san $(BUILD)/tests/qmpc $(BUILD)/kernel
+SUITES += snap-restore
+SUITE_snap-restore := @timeout=300 tests/snap/run.sh restore $(BUILD)/hv/hv
