@@ -305,7 +305,8 @@ int snapshot__load_rom(struct hv *hv, const struct snap_view *v)
 			hv->restore_from = v->cfg.backend;
 		return 0;
 	}
-	memcpy(win, v->rom, v->cfg.rom_len);
+	if (v->cfg.rom_len)             /* no ROM: v->rom is NULL */
+		memcpy(win, v->rom, v->cfg.rom_len);
 	hv->rom_len = v->cfg.rom_len;
 	return 0;
 }

@@ -125,7 +125,7 @@ struct snap_view {
 	uint64_t n_ext, pages;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
-	struct kvm_xsave xsave;
+	uint32_t xsave[1024];                   /* struct kvm_xsave, 4 KiB */
 	int has_xsave, has_fpu, has_xcrs;
 	struct kvm_fpu fpu;
 	struct kvm_xcrs xcrs;
