@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +96,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);               /* a closed socket is an answer */
+	{
+		struct timeval tv = { .tv_sec = 60 };   /* a reply never comes: fail */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (qmpc_line(fd))                      /* the greeting */
 		return 1;
 	fflush(stdout);

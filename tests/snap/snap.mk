@@ -20,5 +20,6 @@ $(BUILD)/tests/hv_snapshot $(BUILD)/tests/hv_snapshot-san: hv/snapshot.h hv/gmem
 SNAP_DEPS := $(BUILD)/hv/hv $(BUILD)/hv/hv-san $(BUILD)/tests/qmpc $(BUILD)/kernel
 SUITES += snap-restore
 SUITE_snap-restore := @timeout=300 tests/snap/run.sh restore $(BUILD)/hv/hv
-SUITES += snap-badfile-san
+SUITES += snap-badfile-san snap-control
+SUITE_snap-control := tests/snap/run.sh control $(BUILD)/hv/hv
 SUITE_snap-badfile-san := tests/snap/run.sh badfile $(BUILD)/hv/hv-san
