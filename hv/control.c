@@ -40,6 +40,8 @@ struct ctl_req {
 	json_object *ret;           /* OUT: the "return" object, or NULL */
 	char err[512];              /* OUT: the error, when ret is NULL */
 	int done;
+	void (*fn)(struct hv *hv, void *arg);   /* control__call's */
+	void *arg;
 };
 
 static struct {
@@ -111,7 +113,10 @@ static void ctl_exec(struct hv *hv, struct ctl_req *r)
 {
 	const char *c = r->cmd;
 
-	if (!strcmp(c, "stop") || !strcmp(c, "pause")) {
+	if (r->fn) {
+		r->fn(hv, r->arg);
+		r->ret = json_object_new_object();
+	} else if (!strcmp(c, "stop") || !strcmp(c, "pause")) {
 		hv->paused = 1;
 		r->ret = json_object_new_object();
 	} else if (!strcmp(c, "cont") || !strcmp(c, "resume")) {
@@ -121,9 +126,6 @@ static void ctl_exec(struct hv *hv, struct ctl_req *r)
 		r->ret = ctl_stats(hv);
 	} else if (!strcmp(c, "snapshot")) {
 		r->ret = ctl_snapshot(hv, r);
-	} else if (!strcmp(c, "migrate")) {
-		const char *uri = json_object_get_string(json_object_object_get(r->args, "uri"));
-		r->ret = migrate__send(hv, uri, r->err, sizeof(r->err));
 	} else if (!strcmp(c, "balloon")) {
 		int64_t v = json_object_get_int64(json_object_object_get(r->args, "value"));
 		if (vballoon__target(hv, (uint64_t)v, r->err, sizeof(r->err)) == 0)
@@ -193,6 +195,16 @@ static void ctl_post(struct ctl_req *r)
 	pthread_mutex_unlock(&ctl.lock);
 }
 
+int control__call(void (*fn)(struct hv *hv, void *arg), void *arg)
+{
+	struct ctl_req r = { .cmd = "", .fn = fn, .arg = arg };
+
+	ctl_post(&r);
+	if (r.ret)
+		json_object_put(r.ret);
+	return r.done ? 0 : -1;
+}
+
 static void ctl_send(int fd, json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -249,6 +261,27 @@ static const char *ctl_check(const char *cmd, json_object *args)
 	return "";
 }
 
+/* migrate runs in this thread: its pre-copy rounds go on while the
+ * vCPU thread runs the guest (migrate.c stops it for the last round).
+ * When the guest has moved, hv ends once the answer is out. */
+static int ctl_migrated;
+
+static json_object *ctl_migrate(struct ctl_req *r)
+{
+	const char *uri = json_object_get_string(json_object_object_get(r->args, "uri"));
+	json_object *ret = migrate__send(ctl.hv, uri, r->err, sizeof(r->err)), *reply;
+	char desc[600];
+
+	if (ret == NULL) {
+		snprintf(desc, sizeof(desc), "migrate %s: %s", uri, r->err);
+		return ctl_error("GenericError", desc);
+	}
+	ctl_migrated = 1;
+	reply = json_object_new_object();
+	json_object_object_add(reply, "return", ret);
+	return reply;
+}
+
 /* One parsed message: its answer. */
 static json_object *ctl_message(json_object *msg)
 {
@@ -276,6 +309,8 @@ static json_object *ctl_message(json_object *msg)
 		return reply;
 	}
 	r.args = args;
+	if (strcmp(r.cmd, "migrate") == 0)     /* runs here, the guest running */
+		return ctl_migrate(&r);
 	ctl_post(&r);
 	if (!r.done)
 		return ctl_error("GenericError", "the guest has ended");
@@ -296,6 +331,12 @@ static void ctl_answer(int fd, json_object *msg)
 		json_object_object_add(reply, "id", json_object_get(id));
 	ctl_send(fd, reply);
 	json_object_put(reply);
+	if (ctl_migrated) {             /* the guest runs elsewhere now */
+		hv_end(ctl.hv, 0, "migrated (control socket)");
+		pthread_mutex_lock(&ctl.lock);
+		pthread_cond_broadcast(&ctl.cond);
+		pthread_mutex_unlock(&ctl.lock);
+	}
 }
 
 /* Feeds buf to the tokener; every complete message is answered.  A

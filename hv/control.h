@@ -19,5 +19,8 @@ int control__start(struct hv *hv, const char *path);
 void control__poll(struct hv *hv);
 /* A command is waiting: whatever blocks the vCPU thread should return. */
 int control__pending(void);
+/* From another thread (migration): run fn(hv, arg) in the vCPU thread
+ * with the vCPU stopped, and wait for it.  0, or -1 if the guest ended. */
+int control__call(void (*fn)(struct hv *hv, void *arg), void *arg);
 
 #endif

@@ -402,6 +402,8 @@ int main(int argc, char **argv)
 	if (hv->opt.restore || hv->opt.incoming) {
 		if (hv->opt.restore && (rc = snapshot__load_memory(hv)) != 0)
 			return rc;          /* ROM and RAM from the snapshot */
+		if (hv->opt.incoming && hv->opt.rom && rom__load(hv, hv->opt.rom))
+			return HV_EXIT_IMAGE;
 	} else {
 	if (hv->opt.rom && rom__load(hv, hv->opt.rom))  /* ROM at 0xC0000 */
 		return HV_EXIT_IMAGE;
@@ -412,6 +414,8 @@ int main(int argc, char **argv)
 		return rc;
 	if ((rc = accel__choose(hv, argc, args)) != 0)  /* /dev/kvm, or nested */
 		return rc;
+	if (hv->opt.incoming && (rc = migrate__accept(hv, hv->opt.incoming)) != 0)
+		return rc;                  /* issue 14: wait for the source */
 	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, slots */
 		return HV_EXIT_INTERNAL;
 	hcall__init(hv);                    /* hypercall port and table */

@@ -15,6 +15,10 @@
  * (status 0) and the figures come back as the reply; NULL with the
  * reason in err otherwise (the guest runs on here). */
 json_object *migrate__send(struct hv *hv, const char *uri, char *err, size_t errlen);
+/* Destination, inside the VM before KVM's VM exists: listen on path
+ * ("@name": abstract), take one source, check its HELLO (RAM size as
+ * -m, backend, ROM unless --rom).  0 or an exit status. */
+int migrate__accept(struct hv *hv, const char *path);
 /* Destination, after vcpu__init: receive memory and state. */
 int migrate__receive(struct hv *hv, const char *path);
 /* Destination, right before the first KVM_RUN: "running" to the source. */

@@ -20,6 +20,23 @@ $(BUILD)/tests/hv_snapshot $(BUILD)/tests/hv_snapshot-san: hv/snapshot.h hv/gmem
 SNAP_DEPS := $(BUILD)/hv/hv $(BUILD)/hv/hv-san $(BUILD)/tests/qmpc $(BUILD)/kernel
 SUITES += snap-restore
 SUITE_snap-restore := @timeout=300 tests/snap/run.sh restore $(BUILD)/hv/hv
-SUITES += snap-badfile-san snap-control
+SUITES += snap-badfile-san snap-control snap-migrate
+SUITE_snap-migrate := @timeout=300 tests/snap/run.sh migrate $(BUILD)/hv/hv
 SUITE_snap-control := tests/snap/run.sh control $(BUILD)/hv/hv
 SUITE_snap-badfile-san := tests/snap/run.sh badfile $(BUILD)/hv/hv-san
+
+# The memory-writing guest (tests/snap/writer/), on the mini guest's
+# entry and link script.
+SNAPW_OUT := $(BUILD)/snap/writer
+$(SNAPW_OUT)/boot.o: tests/hvguests/mini/boot.S
+	$(call say,AS32,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HVG_CC) $(HVG_CFLAGS) -c -o $@ $<
+$(SNAPW_OUT)/writer.o: tests/snap/writer/writer.c
+	$(call say,CC32,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HVG_CC) $(HVG_CFLAGS) -c -o $@ $<
+$(SNAPW_OUT)/writer.elf: $(SNAPW_OUT)/boot.o $(SNAPW_OUT)/writer.o tests/hvguests/mini/link.ld
+	$(call say,LD32,$@)
+	$(Q)$(HVG_LD) -T tests/hvguests/mini/link.ld -o $@ $(filter %.o,$^)
+ALL += $(SNAPW_OUT)/writer.elf
