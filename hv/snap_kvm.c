@@ -174,6 +174,21 @@ int snap_load_vcpu(struct hv *hv, const struct snap_view *v, char *err, size_t e
 	if (v->has_xcrs)
 		SET(KVM_SET_XCRS, v->xcrs);
 	SET(KVM_SET_LAPIC, v->lapic);
+	/* KVM takes a host write of the TSC within one second's worth of
+	 * cycles of what it expects (the new vCPU's ~0) as an attempt to
+	 * keep vCPUs in sync, and keeps the old offset: a guest saved less
+	 * than a second of TSC into its life would restart near 0 and see
+	 * its clock run backwards.  A first write far away (2^40 cycles)
+	 * makes the real one below a plain write. */
+	for (unsigned i = 0; i < v->msrs.n; i++)
+		if (v->msrs.e[i].index == 0x10) {
+			memset(&k, 0, sizeof(k));
+			k.h.nmsrs = 1;
+			k.e[0] = v->msrs.e[i];
+			k.e[0].data += 1ull << 40;
+			if (ioctl(fd, KVM_SET_MSRS, &k) != 1)
+				return snap_kvm_err(err, errlen, "KVM_SET_MSRS (TSC)");
+		}
 	memset(&k, 0, sizeof(k));
 	k.h.nmsrs = v->msrs.n;
 	memcpy(k.e, v->msrs.e, v->msrs.n * sizeof(k.e[0]));
