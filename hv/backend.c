@@ -6,9 +6,9 @@
 #include <string.h>
 
 static const struct hv_backend hv_backends[] = {
-	{ "none", NULL },
-	{ "xenlike", xl__init },
-	{ "vmwarelike", vmw__init },
+	{ "none", NULL, NULL, NULL },
+	{ "xenlike", xl__init, xl__save, xl__load },
+	{ "vmwarelike", vmw__init, vmw__save, vmw__load },
 };
 #define HV_NBACKENDS (sizeof(hv_backends) / sizeof(hv_backends[0]))
 

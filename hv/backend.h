@@ -8,9 +8,16 @@
 
 #include "hv.h"
 
+struct snap_buf;
+struct snap_view;
+
 struct hv_backend {
 	const char *name;
 	int (*init)(struct hv *hv);     /* NULL: not available in this build */
+	/* Issue 14: the host side's state as the section "backend.NAME"
+	 * (snapshot.h), and back after init; NULL: nothing to keep. */
+	int (*save)(struct hv *hv, struct snap_buf *b);
+	int (*load)(struct hv *hv, const struct snap_view *v, char *err, size_t errlen);
 };
 
 /* The backend called name, or NULL. */
@@ -23,6 +30,11 @@ int hv_backend_init(struct hv *hv);
 /* The backends' own entry points. */
 int vmw__init(struct hv *hv);           /* backend_vmwarelike.c */
 int xl__init(struct hv *hv);            /* backend_xenlike.c */
+/* Issue 14: their snapshot state (at the end of each backend file). */
+int vmw__save(struct hv *hv, struct snap_buf *b);
+int vmw__load(struct hv *hv, const struct snap_view *v, char *err, size_t errlen);
+int xl__save(struct hv *hv, struct snap_buf *b);
+int xl__load(struct hv *hv, const struct snap_view *v, char *err, size_t errlen);
 
 /* Issue 14 (hv/rebind.c): a backend the guest has let go of. */
 void xl__detach(struct hv *hv);

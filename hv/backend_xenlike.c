@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "xenlike_check.h"
 #include "notify.h"
+#include "control.h"            /* issue 14: a command ends a block */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -376,6 +377,7 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 	sigemptyset(&block);
 	sigaddset(&block, XL_KICK_SIGNAL);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGRTMIN + 3);        /* control.c's kick */
 	sigprocmask(SIG_BLOCK, &block, &old);
 	injected = sh->upcalls_injected;
 	raised = xl_lines_raised;
@@ -383,7 +385,8 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 		sh->vcpu0.upcall_mask = 0;
 	for (;;) {
 		xl_poll(hv);
-		if (hv->ended || timer__expired() || sh->upcalls_injected != injected ||
+		if (hv->ended || timer__expired() || control__pending() ||
+		    sh->upcalls_injected != injected ||
 		    xl_lines_raised != raised ||
 		    (hc->arg[0] == XL_BLOCK_POLL && sh->vcpu0.upcall_pending))
 			break;
@@ -549,4 +552,76 @@ void xl__set_run(struct kvm_run *run)
 {
 	if (xl.timer_made)
 		xl_run = run;
+}
+
+/* ---- Issue 14: the host side in a snapshot ("backend.xenlike") ------
+ *
+ * Kept in guest terms, not host ones: the guest's system time at the
+ * save and the timer's deadline in system time.  The guest's TSC is
+ * restored too (snap_kvm.c), so the pv clock's (tsc_timestamp,
+ * system_time) pair stays right and system time goes on from where it
+ * stopped; the restoring hv moves its epoch so that host time maps to
+ * the same system time, and moves the wall clock at system time 0 by
+ * the gap, so the guest's wall clock is the real time again. */
+#include "snapshot.h"
+
+int xl__save(struct hv *hv, struct snap_buf *b)
+{
+	struct snap_xl s = { .ready = (uint32_t)xl.ready, .held_lines = xl_held_lines,
+			     .lines_raised = xl_lines_raised };
+	struct itimerspec its;
+
+	if (xl.ready) {
+		s.sh_gpa = (uint64_t)((uint8_t *)xl.sh - hv->gm.ram);
+		s.now_sys = xl_now(CLOCK_MONOTONIC) - xl.epoch_ns;
+		if (timer_gettime(xl.timer, &its) == 0 &&
+		    (its.it_value.tv_sec || its.it_value.tv_nsec))
+			s.timer_sys = s.now_sys + (uint64_t)its.it_value.tv_sec * 1000000000ull +
+				      (uint64_t)its.it_value.tv_nsec;
+		if (xl_fired)           /* fired, not yet turned into its event */
+			s.timer_sys = s.now_sys ? s.now_sys : 1;
+	}
+	snap_put(b, "backend.xenlike", &s, sizeof(s));
+	return 0;
+}
+
+int xl__load(struct hv *hv, const struct snap_view *v, char *err, size_t errlen)
+{
+	const struct snap_xl *s = &v->xl;
+	struct xl_shared_info *sh;
+	uint64_t wall;
+
+	xl_held_lines = s->held_lines;
+	xl_lines_raised = s->lines_raised;
+	if (!s->ready)
+		return 0;
+	sh = gmem_range(&hv->gm, s->sh_gpa, sizeof(*sh));
+	if (sh == NULL || xl_timer_init(hv)) {
+		snprintf(err, errlen, "shared info at %#llx, or its timer: %s",
+			 (unsigned long long)s->sh_gpa, strerror(errno));
+		return -1;
+	}
+	xl.sh = sh;
+	xl.epoch_ns = xl_now(CLOCK_MONOTONIC) - s->now_sys;
+	wall = xl_now(CLOCK_REALTIME) - s->now_sys;
+	sh->wc_version++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sh->wc_sec = wall / 1000000000ull;
+	sh->wc_nsec = (uint32_t)(wall % 1000000000ull);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sh->wc_version++;
+	xl.ready = 1;
+	if (s->timer_sys) {
+		struct itimerspec its = { 0 };
+		uint64_t at = xl.epoch_ns + s->timer_sys;
+		if (at <= xl_now(CLOCK_MONOTONIC))
+			at = xl_now(CLOCK_MONOTONIC) + 1000;
+		its.it_value.tv_sec = (time_t)(at / 1000000000ull);
+		its.it_value.tv_nsec = (long)(at % 1000000000ull);
+		if (timer_settime(xl.timer, TIMER_ABSTIME, &its, NULL)) {
+			snprintf(err, errlen, "timer_settime: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -68,6 +68,7 @@ int dev__register(const struct hv_device *d);   /* -1 when the table is full */
 void dev__reset_all(struct hv *hv);
 void dev__poll_all(struct hv *hv);
 void dev__stats_all(struct hv *hv);
+unsigned dev__count(void);      /* devices registered (snapshots, issue 14) */
 
 /* Raise (level 1) or lower (0) an interrupt line of the in-kernel 8259
  * pair / IOAPIC with KVM_IRQ_LINE (irq.c); a failure ends the guest. */

@@ -26,6 +26,11 @@ struct gmem {
 	uint64_t size;      /* bytes of guest RAM, hole included */
 };
 
+/* Issue 14: while a live migration runs, one bit per page that
+ * gmem_range handed out (hv's own stores bypass KVM's dirty log);
+ * NULL otherwise.  One guest per process, so one map. */
+extern uint64_t *gmem_dirty;
+
 void *gmem_range(const struct gmem *gm, uint64_t gpa, uint64_t len);
 
 #endif

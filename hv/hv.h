@@ -63,6 +63,12 @@ struct hv_opts {
 	int virtio_console;         /* --virtio-console */
 	int64_t balloon_mib;        /* --balloon MIB, -1 = no balloon device */
 	const char *balloon_control;    /* --balloon-control FILE */
+	/* Issue 14: snapshots, live migration, the control socket. */
+	const char *restore;        /* --restore FILE */
+	int restore_read;           /* --restore-read: read its memory, not map */
+	const char *incoming;       /* --incoming PATH: receive a migration */
+	const char *control;        /* --control PATH: the QMP-style socket */
+	int backend_given;          /* --backend was on the command line */
 };
 
 #define HV_NREASON 64
@@ -101,6 +107,13 @@ struct hv {
 	 * guest can take it (xenlike: its virtual interrupt flag); returns 1
 	 * when it did and will raise the line itself later. */
 	int (*irq_gate)(struct hv *hv, int line, int level);
+	/* Issue 14: snapshots and migration (snapshot.c, migrate.c). */
+	uint32_t rom_len;           /* bytes of the ROM at 0xC0000 (0: none) */
+	const char *restore_from;   /* restored from another backend or ROM */
+	int restore_read;           /* the restore read memory, not mapped */
+	uint64_t snap_pages, snap_bytes;    /* the last snapshot written */
+	double snap_ms;
+	int paused;                 /* the control socket's "stop" */
 };
 
 /* Stop the guest: first call wins; status is one of enum hv_status or a
@@ -143,6 +156,13 @@ void timer__set_run(struct kvm_run *run);	/* issue 14: vCPU replaced */
 /* rom.c */
 int rom__check(const uint8_t *buf, size_t len, char *msg, size_t msglen);
 int rom__load(struct hv *hv, const char *file);
+/* Issue 14: the device state a snapshot carries (uart.c, rtc.c). */
+struct snap_uart;
+struct snap_rtc;
+void uart__save(struct snap_uart *s);
+void uart__load(const struct snap_uart *s);
+void rtc__save(struct snap_rtc *s);
+void rtc__load(const struct snap_rtc *s);
 /* loader.c */
 int loader__boot_image(struct hv *hv);
 void *hv_read_file(const char *file, size_t max, size_t *len, char *msg,

@@ -17,16 +17,19 @@ HV_SRCS += hv/bus.c hv/end.c hv/irq.c hv/virtq.c hv/devices/pci.c \
            hv/devices/virtio_pci.c hv/devices/virtio_blk.c \
            hv/devices/virtio_console.c hv/devices/virtio_balloon.c
 HV_HDRS += $(wildcard hv/devices/*.h)
+# Issue 14: snapshots, live migration, the control socket (json-c).
+HV_SRCS += hv/snap_format.c hv/snap_kvm.c hv/snapshot.c hv/control.c hv/migrate.c
+HV_LIBS := -ljson-c
 
 $(BUILD)/hv/hv: $(HV_SRCS) $(HV_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HV_SRCS) -lm -lpthread
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(HV_SRCS) -lm -lpthread $(HV_LIBS)
 
 $(BUILD)/hv/hv-san: $(HV_SRCS) $(HV_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(HV_SRCS) -lm -lpthread
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(HV_SRCS) -lm -lpthread $(HV_LIBS)
 
 ALL += $(BUILD)/hv/hv $(BUILD)/hv/hv-san
 
@@ -43,6 +46,8 @@ $(eval $(call unit_test,hv_notify,tests/unit/test_hv_notify.c hv/notify.c))
 $(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 
 include tests/hvguests/hvguests.mk
+# Issue 14: snapshots, migration and the control socket's tests.
+include tests/snap/snap.mk
 
 # make hv-run (what "make run" does): boot the kernel under hv with the
 # RUN_BACKEND ROM (xenlike by default; vmwarelike, or none for native)

@@ -126,6 +126,7 @@ int rom__load(struct hv *hv, const char *file)
 		return -1;
 	}
 	memcpy(hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), buf, len);
+	hv->rom_len = (uint32_t)len;    /* a snapshot keeps a copy */
 	free(buf);
 	return 0;
 }

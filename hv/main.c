@@ -8,6 +8,9 @@
 #include "rebind.h"
 #include "devices/pci.h"
 #include "devices/virtio_dev.h"
+#include "snapshot.h"
+#include "control.h"
+#include "migrate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -49,6 +52,10 @@ static const char hv_usage[] =
 "      --switch-backend MS:NAME[:ROM]  MS ms after the guest acknowledged\n"
 "                        its ROM (or after start, without one), move it onto\n"
 "                        backend NAME with ROM (repeatable; hv/hv.md)\n"
+"      --control PATH    a QMP-style control socket (PATH, or @name: abstract)\n"
+"      --restore FILE    resume the guest of a snapshot (no KERNEL)\n"
+"      --restore-read    read the snapshot's memory instead of mapping it\n"
+"      --incoming PATH   wait on Unix socket PATH for a live migration (no KERNEL)\n"
 "  -h, --help            this text\n"
 "      --version         hv's version\n"
 "Exit status: (c << 1) | 1 when the guest writes c to port 0xf4;\n"
@@ -171,7 +178,9 @@ static char *join_cmdline(int argc, char **argv)
 
 enum { OPT_ROM = 256, OPT_BACKEND, OPT_MODULE, OPT_TIMEOUT, OPT_STATS,
        OPT_TRACE, OPT_VERSION, OPT_NO_MMAP, OPT_ACCEL,
-       OPT_DISK, OPT_VCONSOLE, OPT_BALLOON, OPT_BALLOON_CTL };
+       OPT_DISK, OPT_VCONSOLE, OPT_BALLOON, OPT_BALLOON_CTL,
+       /* Issue 14 */
+       OPT_CONTROL, OPT_RESTORE, OPT_RESTORE_READ, OPT_INCOMING };
 
 enum { OPT_SWITCH_BACKEND = 400 };	/* issue 14: hv/rebind.c */
 
@@ -209,6 +218,21 @@ static int parse_balloon(struct hv_opts *o, const char *s)
 	return 0;
 }
 
+/* Issue 14: --restore and --incoming bring a running guest: no KERNEL,
+ * no modules, and not both at once. */
+static int parse_resume(struct hv_opts *o, const char *kernel)
+{
+	if (o->restore && o->incoming)
+		return usage_error("--restore and --incoming: one or the other");
+	if (kernel)
+		return usage_error("unexpected argument '%s': %s brings its own guest",
+				   kernel, o->restore ? "--restore" : "--incoming");
+	if (o->nmod)
+		return usage_error("--module: not with %s", o->restore ? "--restore" : "--incoming");
+	o->kernel = o->restore ? o->restore : o->incoming;
+	return 0;
+}
+
 static const struct option hv_longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
 	{ "rom", required_argument, NULL, OPT_ROM },
@@ -224,6 +248,10 @@ static const struct option hv_longopts[] = {
 	{ "balloon", required_argument, NULL, OPT_BALLOON },
 	{ "balloon-control", required_argument, NULL, OPT_BALLOON_CTL },
 	{ "switch-backend", required_argument, NULL, OPT_SWITCH_BACKEND },	/* issue 14 */
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "restore-read", no_argument, NULL, OPT_RESTORE_READ },
+	{ "incoming", required_argument, NULL, OPT_INCOMING },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 }
@@ -238,7 +266,7 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 			return usage_error("--memory %s: want 2M to 3G in 4 KiB steps", arg);
 		return 0;
 	case OPT_ROM: o->rom = arg; return 0;
-	case OPT_BACKEND: return parse_backend(o, arg);
+	case OPT_BACKEND: o->backend_given = 1; return parse_backend(o, arg);
 	case OPT_MODULE: return parse_module(o, arg);
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &o->timeout))
@@ -259,6 +287,10 @@ static int parse_one(struct hv_opts *o, int c, char *arg)
 			o->balloon_mib = 0;
 		return 0;
 	case OPT_SWITCH_BACKEND: return rebind__parse(&the_hv, arg);	/* issue 14 */
+	case OPT_CONTROL: o->control = arg; return 0;
+	case OPT_RESTORE: o->restore = arg; return 0;
+	case OPT_RESTORE_READ: o->restore_read = 1; return 0;
+	case OPT_INCOMING: o->incoming = arg; return 0;
 	case 'h': fputs(hv_usage, stdout); return -1;
 	case OPT_VERSION: printf("hv %s\n", HV_VERSION); return -1;
 	default: return HV_EXIT_USAGE;      /* getopt printed the complaint */
@@ -288,6 +320,8 @@ static int parse_args(struct hv_opts *o, int argc, char **argv)
 	while ((c = getopt_long(nopt, argv, "m:h", hv_longopts, NULL)) != -1)
 		if ((rc = parse_one(o, c, optarg)) != 0)
 			return rc;
+	if (o->restore || o->incoming)          /* issue 14: the guest comes ready */
+		return parse_resume(o, optind < nopt ? argv[optind] : NULL);
 	if (optind >= nopt)
 		return usage_error("no KERNEL given");
 	if (optind + 1 < nopt)
@@ -369,16 +403,27 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);           /* a closed stdout is not fatal */
 	if (stats__init(hv))                /* exit counters */
 		return HV_EXIT_INTERNAL;
+	if (hv->opt.restore && (rc = snapshot__open(hv, hv->opt.restore)) != 0)
+		return rc;                  /* issue 14: check the whole file */
 	if (vm__alloc(hv))                  /* guest RAM and ROM window */
 		return HV_EXIT_INTERNAL;
+	if (hv->opt.restore || hv->opt.incoming) {
+		if (hv->opt.restore && (rc = snapshot__load_memory(hv)) != 0)
+			return rc;          /* ROM and RAM from the snapshot */
+		if (hv->opt.incoming && hv->opt.rom && rom__load(hv, hv->opt.rom))
+			return HV_EXIT_IMAGE;
+	} else {
 	if (hv->opt.rom && rom__load(hv, hv->opt.rom))  /* ROM at 0xC0000 */
 		return HV_EXIT_IMAGE;
 	if (loader__boot_image(hv))         /* kernel, modules, Multiboot info */
 		return HV_EXIT_IMAGE;
+	}
 	if ((rc = virtio_open(hv)) != 0)    /* --disk images, balloon control */
 		return rc;
 	if ((rc = accel__choose(hv, argc, args)) != 0)  /* /dev/kvm, or nested */
 		return rc;
+	if (hv->opt.incoming && (rc = migrate__accept(hv, hv->opt.incoming)) != 0)
+		return rc;                  /* issue 14: wait for the source */
 	if (vm__init(hv))                   /* KVM VM, irqchip, PIT, slots */
 		return HV_EXIT_INTERNAL;
 	hcall__init(hv);                    /* hypercall port and table */
@@ -386,14 +431,22 @@ int main(int argc, char **argv)
 	uart__init(hv);                     /* COM1 */
 	if (virtio_add(hv))                 /* PCI bus 0, virtio devices */
 		return HV_EXIT_INTERNAL;
-	if (hv_backend_init(hv))            /* --backend: its ports and calls */
+	if (snapshot__backend_init(hv))     /* --backend: its ports and calls */
 		return HV_EXIT_INTERNAL;
 	if (vcpu__init(hv))                 /* CPUID, Multiboot entry state */
 		return HV_EXIT_INTERNAL;
 	if ((rc = rebind__init(hv)) != 0)   /* --switch-backend: ROMs, backends */
 		return rc;
+	if (hv->opt.incoming && (rc = migrate__receive(hv, hv->opt.incoming)) != 0)
+		return rc;                  /* issue 14: the guest over the socket */
+	if (hv->opt.restore && (rc = snapshot__load_state(hv, snapshot__view())) != 0)
+		return rc;                  /* registers, devices, backend */
+	if (hv->opt.control && control__start(hv, hv->opt.control))
+		return HV_EXIT_INTERNAL;    /* --control socket */
 	if (timer__start(hv))               /* --timeout */
 		return HV_EXIT_INTERNAL;
+	snapshot__report(hv);               /* --restore: time to running */
+	migrate__confirm(hv);               /* --incoming: tell the source */
 	vcpu__run(hv);                      /* until exit, crash or timeout */
 	return hv_finish(hv, t0);
 }

@@ -4,6 +4,7 @@
 #include "hcall.h"
 #include "mboot.h"
 #include "rebind.h"
+#include "control.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -106,6 +107,8 @@ int vcpu__init(struct hv *hv)
 		hv->sync_regs = 1;
 		hv->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	}
+	if (hv->opt.restore || hv->opt.incoming)    /* issue 14: state comes later */
+		return 0;
 	if (vcpu_boot_state(hv)) {
 		fprintf(stderr, "hv: vCPU registers: %s\n", strerror(errno));
 		return -1;
@@ -306,6 +309,7 @@ int vcpu__run(struct hv *hv)
 		if (hv->backend_poll)
 			hv->backend_poll(hv);
 		dev__poll_all(hv);              /* work other threads queued */
+		control__poll(hv);              /* issue 14: the control socket */
 		if (hv->ended)
 			break;
 		rc = ioctl(hv->vcpu, KVM_RUN, 0);

@@ -17,6 +17,11 @@
 
 volatile uint64_t timer_ticks;
 static uint64_t next_deadline;
+/* Issue 14: every tick checks that the clock did not run backwards
+ * since the last one (a guest saved and restored, or migrated, must
+ * not see its time go back); kernel/tests/test_time.c reads these. */
+volatile uint64_t clock_backwards, clock_checks;
+static uint64_t clock_last;
 
 static void timer_irq(struct trapframe *tf)
 {
@@ -24,6 +29,10 @@ static void timer_irq(struct trapframe *tf)
 	timer_ticks++;
 	pic_eoi(0);
 	uint64_t now = pv_clock_read();
+	if (now < clock_last)
+		clock_backwards++;
+	clock_last = now;
+	clock_checks++;
 	next_deadline += TICK_NS;
 	if (next_deadline <= now)		/* fell behind: don't replay */
 		next_deadline = now + TICK_NS;

@@ -16,6 +16,8 @@ PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools
           libcmocka-dev multiboot newlib-source gcc-multilib gnuplot-nox
           binutils gcc make clang libclang-rt-14-dev
           python3)
+# Issue 14: hv's control socket parses JSON with json-c.
+PACKAGES+=(libjson-c-dev)
 export DEBIAN_FRONTEND=noninteractive
 
 # Prints the packages of PACKAGES that dpkg does not list as installed.

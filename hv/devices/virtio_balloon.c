@@ -235,3 +235,22 @@ int vballoon__add(struct hv *hv)
 	}
 	return 0;
 }
+
+/* Issue 14: QMP's balloon command asks for the guest's memory to
+ * become `bytes`: the target is what the balloon must hold. */
+int vballoon__target(struct hv *hv, uint64_t bytes, char *err, size_t errlen)
+{
+	uint64_t ram = hv->gm.size;
+
+	if (vbal.map == NULL) {
+		snprintf(err, errlen, "no balloon: start hv with --balloon or --balloon-control");
+		return -1;
+	}
+	if (bytes > ram || bytes < (1ull << 20)) {
+		snprintf(err, errlen, "value %llu: want 1 MiB up to the guest's %llu bytes",
+			 (unsigned long long)bytes, (unsigned long long)ram);
+		return -1;
+	}
+	vbal_set_target(hv, (uint32_t)((ram - bytes) / PAGE));
+	return 0;
+}

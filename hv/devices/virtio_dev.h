@@ -15,5 +15,8 @@ int vcon__add(struct hv *hv);
 /* virtio_balloon.c: --balloon MIB, --balloon-control FILE. */
 int vballoon__open(struct hv *hv);              /* 0, or HV_EXIT_IMAGE */
 int vballoon__add(struct hv *hv);
+/* Issue 14: the control socket's "balloon": the guest's RAM to be
+ * bytes (QMP's meaning); vCPU stopped.  0, or -1 with the reason. */
+int vballoon__target(struct hv *hv, uint64_t bytes, char *err, size_t errlen);
 
 #endif

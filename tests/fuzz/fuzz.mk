@@ -42,6 +42,8 @@ $(eval $(call fuzz_target,cmdline,kernel/cmdline.c,-Ikernel/include))
 $(eval $(call fuzz_target,memmap,kernel/memmap.c,-Ikernel/include))
 $(eval $(call fuzz_target,patch,pvops/patch.c pvops/apply.c pvops/opinfo.c pvops/report.c \
 	pvops/sitereg.c native/encode.c native/templates.c,-Inative/include))
+# Issue 14: the snapshot file hv --restore reads.
+$(eval $(call fuzz_target,hv_snapshot,hv/snap_format.c))
 
 SUITES += fuzz
 SUITE_fuzz = tests/fuzz/replay.sh $(BUILD)/fuzz $(FUZZ_TARGETS)

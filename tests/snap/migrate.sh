@@ -1,0 +1,81 @@
+# migrate.sh: sourced by tests/snap/run.sh.  Live migration between two
+# hv processes in one machine (the nested VM where there is no
+# /dev/kvm), while the guest (tests/snap/writer) keeps writing memory:
+# the destination must finish the writer's rounds with every page's
+# checksum right, the source must end with status 0 only after that
+# guest runs there, and the pre-copy must have taken rounds.
+
+# migrate_case NAME MEM WRITER-ARGS: one migration.
+migrate_case() {
+    local name=$1 mem=$2 args=$3 src="@hv-snap-src-$$-$1" dst="@hv-snap-dst-$$-$1"
+    local why="" sp dp st dst_st
+    "$HV" $ACCEL --timeout 150 -m "$mem" --incoming "$dst" \
+        > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
+    dp=$!
+    "$HV" $ACCEL --timeout 150 -m "$mem" --control "$src" \
+        build/snap/writer/writer.elf -- $args > "$D/$name.src.out" 2> "$D/$name.src.err" &
+    sp=$!
+    for _ in $(seq 400); do
+        grep -q "^writer: round 2$" "$D/$name.src.out" && break
+        sleep 0.05
+    done
+    "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
+        > "$D/$name.qmp" 2>&1
+    wait "$sp"; st=$?
+    wait "$dp"; dst_st=$?
+    if ! grep -q '"downtime-ms"' "$D/$name.qmp"; then
+        why="migrate refused: $(tail -n 1 "$D/$name.qmp")"
+    elif [ "$st" != 0 ]; then why="source status $st, want 0 after the move"
+    elif [ "$dst_st" != 33 ]; then why="destination status $dst_st, want 33 (writer passed)"
+    elif ! grep -q "^writer: PASS" "$D/$name.dst.out"; then why="no PASS from the writer"
+    elif grep -q "^writer: PASS" "$D/$name.src.out"; then why="the writer finished on the source: nothing moved mid-run"
+    elif ! grep -Eq '"rounds":\[[0-9]+,[0-9]+' "$D/$name.qmp"; then why="no pre-copy round after round 0"
+    elif ! san_clean "$D/$name.src.err" "$D/$name.dst.err"; then why="sanitizer report"
+    fi
+    verdict "$name" "$why" "$D/$name.src.err" "$D/$name.dst.err" "$D/$name.dst.out" "$D/$name.qmp"
+    grep -h "^hv: migrate: [0-9]* rounds" "$D/$name.src.err" | sed 's/^/# /'
+    echo "# source: $(grep -c '^writer: round' "$D/$name.src.out") rounds written," \
+        "destination: $(grep -c '^writer: round' "$D/$name.dst.out")"
+}
+
+suite_migrate() {
+    echo "KTAP version 1"
+    echo "1..3"
+    migrate_case migrate-writer 64M "16 40"
+    migrate_kernel xenlike
+    migrate_kernel vmwarelike
+}
+
+# migrate_kernel BACKEND: the kernel's self-tests moved mid-run; the
+# KTAP of both halves must pass (the backend's host side moves too).
+migrate_kernel() {
+    local b=$1 name=migrate-kernel-$1 src="@hv-snap-ksrc-$$-$1" dst="@hv-snap-kdst-$$-$1"
+    local rom="--rom build/backends/$1.rom" why="" sp dp st dst_st
+    "$HV" $ACCEL --timeout 150 --backend "$b" $rom --incoming "$dst" \
+        > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
+    dp=$!
+    "$HV" $ACCEL --timeout 150 --backend "$b" $rom --control "$src" \
+        build/kernel -- test > "$D/$name.src.out" 2> "$D/$name.src.err" &
+    sp=$!
+    for _ in $(seq 400); do
+        grep -q "^KTAP version" "$D/$name.src.out" && break
+        sleep 0.05
+    done
+    "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
+        > "$D/$name.qmp" 2>&1
+    wait "$sp"; st=$?
+    wait "$dp"; dst_st=$?
+    cat "$D/$name.src.out" "$D/$name.dst.out" > "$D/$name.out"
+    if ! grep -q '"downtime-ms"' "$D/$name.qmp"; then
+        why="migrate refused: $(tail -n 1 "$D/$name.qmp")"
+    elif [ "$st" != 0 ]; then why="source status $st, want 0 after the move"
+    elif [ "$dst_st" != 33 ]; then why="destination status $dst_st, want 33 (self-tests passed)"
+    elif ! grep -Eq '^ *(not )?ok ' "$D/$name.dst.out"; then why="nothing ran on the destination"
+    elif ! "$KTAP_COUNT" < "$D/$name.out" > "$D/$name.count"; then
+        why="self-tests across the move: $(head -n 1 "$D/$name.count")"
+    elif ! san_clean "$D/$name.src.err" "$D/$name.dst.err"; then why="sanitizer report"
+    fi
+    guest_ktap "$D/$name.out"
+    verdict "$name" "$why" "$D/$name.src.err" "$D/$name.dst.err" "$D/$name.qmp"
+    grep -h "^hv: migrate: [0-9]* rounds" "$D/$name.src.err" | sed 's/^/# /'
+}

@@ -1,0 +1,87 @@
+/* snap_sample.h: a small, valid hv snapshot built in memory (64 MiB
+ * guest, backend none, two extents of one page each, every KVM section
+ * zero but consistent), for the parser's unit test, its fuzzer's seed
+ * and the bad-file suite's base file (tests/snap/snapmk.c).  Header-only:
+ * each user is one program. */
+#ifndef SNAP_SAMPLE_H
+#define SNAP_SAMPLE_H
+
+#include <stdlib.h>
+#include <string.h>
+#include "../../hv/snapshot.h"
+
+#define SAMPLE_MEM (64ull << 20)
+
+/* The whole file in a malloc'd buffer; *len its size. */
+static inline uint8_t *snap_sample(size_t *len)
+{
+	static struct kvm_irqchip chip;
+	static union { struct kvm_regs r; struct kvm_sregs s; struct kvm_xsave x;
+		       struct kvm_vcpu_events e; struct kvm_lapic_state l;
+		       struct kvm_mp_state m; struct kvm_debugregs d;
+		       struct kvm_pit_state2 p; struct kvm_clock_data c; } z;
+	struct snap_config cfg = { .backend = "none", .mem_size = SAMPLE_MEM };
+	struct snap_msrs msrs = { .n = 1, .e = { { .index = 0x10, .data = 12345 } } };
+	struct snap_uart uart = { .rx = -1, .dll = 1 };
+	struct snap_rtc rtc = { .index = 0 };
+	struct snap_extent ext[2] = { { 0x1000, 1, 0 }, { 0x200000, 1, 4096 } };
+	struct snap_buf b = { 0 };
+	struct snap_header h = { .magic = SNAP_MAGIC, .version = SNAP_VERSION,
+		.header_size = sizeof(h), .mem_size = SAMPLE_MEM,
+		.sect_off = SNAP_SECT_OFF, .page_size = SNAP_PAGE };
+	uint8_t *f;
+
+	snap_put(&b, "hv.config", &cfg, sizeof(cfg));
+	snap_put(&b, "cpu.regs", &z, sizeof(z.r));
+	snap_put(&b, "cpu.sregs", &z, sizeof(z.s));
+	snap_put(&b, "cpu.xsave", &z, sizeof(z.x));
+	snap_put(&b, "cpu.msrs", &msrs, sizeof(msrs));
+	snap_put(&b, "cpu.events", &z, sizeof(z.e));
+	snap_put(&b, "cpu.lapic", &z, sizeof(z.l));
+	snap_put(&b, "cpu.mpstate", &z, sizeof(z.m));
+	snap_put(&b, "cpu.debugregs", &z, sizeof(z.d));
+	for (uint32_t i = 0; i < 3; i++) {
+		chip.chip_id = i;
+		snap_put(&b, i == 0 ? "vm.pic0" : i == 1 ? "vm.pic1" : "vm.ioapic",
+			 &chip, sizeof(chip));
+	}
+	snap_put(&b, "vm.pit", &z, sizeof(z.p));
+	snap_put(&b, "vm.clock", &z, sizeof(z.c));
+	snap_put(&b, "dev.com1", &uart, sizeof(uart));
+	snap_put(&b, "dev.rtc", &rtc, sizeof(rtc));
+	snap_put(&b, "mem.extents", ext, sizeof(ext));
+	h.sect_len = b.len;
+	h.nsect = b.nsect;
+	h.data_off = (SNAP_SECT_OFF + b.len + SNAP_PAGE - 1) & ~(SNAP_PAGE - 1);
+	h.data_len = 2 * SNAP_PAGE;
+	h.file_size = h.data_off + h.data_len;
+	f = calloc(1, h.file_size);
+	if (f == NULL)
+		return NULL;
+	memcpy(f, &h, sizeof(h));
+	memcpy(f + SNAP_SECT_OFF, b.p, b.len);
+	memset(f + h.data_off, 0xa5, h.data_len);
+	snap_buf_free(&b);
+	*len = h.file_size;
+	return f;
+}
+
+/* Offset of section name's payload in a sample (0: none). */
+static inline size_t snap_sample_find(const uint8_t *f, const char *name, uint64_t *plen)
+{
+	const struct snap_header *h = (const struct snap_header *)f;
+	size_t off = h->sect_off;
+
+	for (uint32_t i = 0; i < h->nsect; i++) {
+		struct snap_sect s;
+		memcpy(&s, f + off, sizeof(s));
+		if (strcmp(s.name, name) == 0) {
+			*plen = s.len;
+			return off + sizeof(s);
+		}
+		off += sizeof(s) + ((s.len + 7) & ~7ull);
+	}
+	return 0;
+}
+
+#endif
