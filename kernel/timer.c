@@ -73,5 +73,9 @@ void timer_rebase(uint64_t old_now, uint64_t new_now)
 {
 	uint64_t left = next_deadline > old_now ? next_deadline - old_now : 0;
 	next_deadline = new_now + left;
+	/* Each backend's clock has its own origin (SPEC.md section 20): a
+	 * hop starts a new time line, which the backwards check follows
+	 * from here.  A restore on the same backend does not come here. */
+	clock_last = new_now;
 	pv_set_alarm(next_deadline);
 }
