@@ -29,14 +29,16 @@ static bool quiet_for(uint64_t ns)
 }
 
 /* Sets deadline with no tick in flight: a tick that was already on its
- * way re-arms the chain from the handler, so retry until none came. */
+ * way re-arms the chain from the handler, so retry until none came.
+ * Nested on a loaded host an edge raised just before the cancel can take
+ * milliseconds to reach the vCPU (seen with hv-san): the window is 10 ms. */
 static void alarm_alone(uint64_t deadline)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 8; i++) {
 		pv_irq_disable();
 		pv_set_alarm(0);
 		pv_irq_enable();
-		if (quiet_for(2 * MS))
+		if (quiet_for(10 * MS))
 			break;
 	}
 	if (deadline) {
