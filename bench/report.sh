@@ -62,10 +62,10 @@ parse_log() {
         next
     }
     /^# bench: op=/ { line[kv($0, "op")] = $0; next }
-    /^[a-z0-9_]+ +[a-z]+ +[0-9]+ +[-0-9,]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$/ {
-        split("inline call jump nop indirect", kinds, " ")
+    /^[a-z0-9_]+ +[a-z]+ +[0-9]+ +[-0-9,]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+( +[0-9]+)?$/ {
+        split("inline call jump nop indirect rom-inline", kinds, " ")
         best = 0; kind = "-"
-        for (i = 1; i <= 5; i++)
+        for (i = 1; i <= 6; i++)
             if ($(i + 4) + 0 > best) { best = $(i + 4) + 0; kind = kinds[i] }
         printf "site\t%s\t%s\t%s\t%s\n", env, path, $1, kind
         next

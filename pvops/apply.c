@@ -91,7 +91,7 @@ static int compute(const struct pv_site *start, const struct pv_site *end,
 		err = pv_patch_site(buf, s, &d, (uint64_t)(uintptr_t)&table[s->op], &why);
 		if (err != PV_OK)
 			return refuse(fail, s, err, why);
-		pv_report_add(rep, s, d.kind);
+		pv_report_add(rep, s, pv_site_kind(s, &d, 0));
 	}
 	return PV_OK;
 }

@@ -6,6 +6,7 @@
  * data; linked into the kernel and into host tools alike.
  */
 #include <pvops/ops.h>
+#include <pvops/site.h>
 
 #define RAX PV_REG_RAX
 #define RBX PV_REG_RBX
@@ -143,4 +144,27 @@ const struct pv_op_info *pv_op_lookup(unsigned op)
 const char *pv_op_name(unsigned op)
 {
 	return op < PV_OP_COUNT ? pv_op_info[op].name : "?";
+}
+
+/* ---- pv_site_reg (site.h): today's fixed conventions ----
+ * Every site of an op keeps its operands in the registers pv_op_info
+ * gives it, so operand k is the op's k-th register in the native
+ * instruction's order (Intel syntax: destination first). */
+int pv_site_reg(const struct pv_site *s, unsigned k)
+{
+	switch (s->op) {
+	case PV_OP_SAVE_FL: case PV_OP_READ_CR0: case PV_OP_READ_CR2:
+	case PV_OP_READ_CR3: case PV_OP_READ_CR4:
+		return k == 0 ? 0 : -1;				/* rax */
+	case PV_OP_RESTORE_FL: case PV_OP_WRITE_CR0: case PV_OP_WRITE_CR4:
+	case PV_OP_WRITE_CR3: case PV_OP_LOAD_GDT: case PV_OP_LOAD_IDT:
+	case PV_OP_LOAD_TR: case PV_OP_INVLPG:
+		return k == 0 ? 7 : -1;				/* rdi */
+	case PV_OP_SET_PTE: case PV_OP_SET_PMD: case PV_OP_SET_PUD:
+	case PV_OP_SET_P4D:
+		return k == 0 ? 7 : k == 1 ? 6 : -1;		/* rdi, rsi */
+	case PV_OP_DEVICE_NOTIFY:
+		return k == 0 ? 7 : k == 1 ? 6 : k == 2 ? 2 : -1;	/* rdi rsi rdx */
+	}
+	return -1;
 }

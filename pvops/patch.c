@@ -55,6 +55,7 @@ const char *pv_kind_name(int kind)
 	case PV_CALL: return "call";
 	case PV_JUMP: return "jump";
 	case PV_NOP: return "nop";
+	case PV_INLINE: return "rom-inline";
 	}
 	return "?";
 }
@@ -200,6 +201,8 @@ static int pv_decision_ok(const struct pv_site *site,
 		return PV_ERR_KIND;
 	if (d->kind == PV_NATIVE && (!d->bytes || d->len == 0))
 		return PV_ERR_DECISION;
+	if (d->kind == PV_INLINE && (!d->inl || !d->inl->code))
+		return PV_ERR_DECISION;
 	if (d->kind == PV_NOP && (op->flags & PV_OPF_RESULT))
 		return PV_ERR_RESULT;
 	if (d->kind == PV_JUMP && !(op->flags & PV_OPF_NORETURN))
@@ -208,10 +211,24 @@ static int pv_decision_ok(const struct pv_site *site,
 		return PV_ERR_SHORT;
 	if (d->kind != PV_NOP && (d->clobbers & ~site->clobbers))
 		return PV_ERR_CLOBBER;
-	if ((d->kind == PV_CALL || d->kind == PV_JUMP) &&
+	/* An inline answer must have a valid CALL behind it: the checks of
+	 * a CALL apply whether or not this site takes the bytes. */
+	if ((d->kind == PV_CALL || d->kind == PV_JUMP || d->kind == PV_INLINE) &&
 	    !pv_rel32(site->addr, d->target, &rel))
 		return PV_ERR_REACH;
 	return PV_OK;
+}
+
+int pv_site_kind(const struct pv_site *s, const struct pv_decision *d, int *why)
+{
+	uint8_t tmp[PV_SITE_MAX_LEN];
+	int w = PV_INL_OK;
+
+	if (d->kind == PV_INLINE)
+		w = pv_inline_emit(d->inl, s, tmp);
+	if (why)
+		*why = w;
+	return d->kind == PV_INLINE && w != PV_INL_OK ? PV_CALL : d->kind;
 }
 
 /* Lay out the decided bytes plus NOP padding in out[0..site->len). */
@@ -220,13 +237,20 @@ static void pv_emit(uint8_t *out, const struct pv_site *site,
 {
 	size_t used = 0;
 	uint32_t rel = 0;	/* set by pv_rel32; checked in pv_check_decision */
+	int kind = d->kind;
 
-	if (d->kind == PV_NATIVE) {
+	if (kind == PV_INLINE) {	/* the bytes where they fit, else the CALL */
+		if (pv_inline_emit(d->inl, site, out) == PV_INL_OK)
+			used = d->inl->len;
+		else
+			kind = PV_CALL;
+	}
+	if (kind == PV_NATIVE) {
 		pv_copy(out, d->bytes, d->len);
 		used = d->len;
-	} else if (d->kind == PV_CALL || d->kind == PV_JUMP) {
+	} else if (kind == PV_CALL || kind == PV_JUMP) {
 		pv_rel32(site->addr, d->target, &rel);
-		out[0] = d->kind == PV_CALL ? 0xe8 : 0xe9;
+		out[0] = kind == PV_CALL ? 0xe8 : 0xe9;
 		pv_put32(out + 1, rel);
 		used = 5;
 	}

@@ -5,7 +5,8 @@
 # never-paravirtualized baseline has no patcher) and into host programs
 # as is; the kernel build needs -Ipvops/include -Inative/include.
 
-PVOPS_CORE   := pvops/patch.c pvops/opinfo.c pvops/report.c native/templates.c
+PVOPS_CORE   := pvops/patch.c pvops/opinfo.c pvops/report.c native/templates.c \
+		pvops/inline.c
 PVOPS_HDRS   := $(wildcard pvops/include/pvops/*.h native/include/native/templates.h) \
 		pvops/elfsites.h
 PVOPS_HOST_CFLAGS := -Inative/include -Ipvops
@@ -20,10 +21,10 @@ $(BUILD)/pvops/pvreport: pvops/pvreport.c pvops/elfsites.c $(PVOPS_CORE) $(PVOPS
 		pvops/pvreport.c pvops/elfsites.c $(PVOPS_CORE)
 
 # build/pvops/nopdump: writes pv_nop_fill() output, for the objdump check.
-$(BUILD)/pvops/nopdump: tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c $(PVOPS_HDRS)
+$(BUILD)/pvops/nopdump: tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c pvops/inline.c $(PVOPS_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/pvops/nopdump.c pvops/patch.c pvops/opinfo.c pvops/inline.c
 
 ALL += $(BUILD)/pvops/pvreport $(BUILD)/pvops/nopdump
 

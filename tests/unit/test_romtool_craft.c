@@ -130,8 +130,10 @@ static void craft_features(void)
 {
 	struct vmi_reloc r;
 
-	field("feature-undefined", HDR(features), 1u << 5,
-	      "feature bits set that ABI 1.1 does not define");
+	char undefined[96];
+	snprintf(undefined, sizeof(undefined), "feature bits set that ABI 1.%u does not define",
+	         info.hdr.abi_minor);
+	field("feature-undefined", HDR(features), 1u << 5, undefined);
 	fresh();
 	img[HDR(abi_minor)] = 0;	/* a 1.0 image (its 40 calls suffice) */
 	put32(HDR(features), (uint32_t)VMI_FEAT_DEVICE_NOTIFY);
@@ -162,6 +164,8 @@ static void craft_calls(void)
 	}
 	fresh();
 	img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8] = VMI_RELOC_NOP;
+	for (int i = 2; i < 8; i++)	/* a NOP has no target or clobbers */
+		img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8 + i] = 0;
 	fix_sum();
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
 	craft_time_split(c);

@@ -64,6 +64,13 @@ _Static_assert(__builtin_offsetof(struct pv_site, flags) == 13, "flags at 13");
 	".short 0\n\t"							\
 	".popsection\n\t"
 
+/* ---- operand registers (contract with the inline-answer patcher) ----
+ * Hardware number (0 rax .. 15 r15) of operand k of this site (k = 0 the
+ * op's first operand in the native instruction's order: save_fl's result,
+ * restore_fl's source, a pte write's pointer, ...), or -1 if the op has
+ * no operand k. */
+int pv_site_reg(const struct pv_site *s, unsigned k);
+
 /* The records of the running image (provided by the linker script). */
 extern const struct pv_site __pv_sites_start[], __pv_sites_end[];
 
