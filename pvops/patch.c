@@ -231,7 +231,24 @@ int pv_site_kind(const struct pv_site *s, const struct pv_decision *d, int *why)
 	return d->kind == PV_INLINE && w != PV_INL_OK ? PV_CALL : d->kind;
 }
 
-/* Lay out the decided bytes plus NOP padding in out[0..site->len). */
+/*
+ * Padding after the decided bytes: up to PV_NOP_MAX bytes of NOPs (one
+ * instruction), more as a short jump over NOPs, so a long site (the irq
+ * sites are long enough for a ROM's inline answer, ABI 1.2) costs one
+ * instruction of padding, not several.
+ */
+static void pv_pad(uint8_t *p, size_t n)
+{
+	if (n > PV_NOP_MAX && n - 2 <= 127) {
+		p[0] = 0xeb;
+		p[1] = (uint8_t)(n - 2);
+		pv_nop_fill(p + 2, n - 2);
+		return;
+	}
+	pv_nop_fill(p, n);
+}
+
+/* Lay out the decided bytes plus padding in out[0..site->len). */
 static void pv_emit(uint8_t *out, const struct pv_site *site,
 		    const struct pv_decision *d)
 {
@@ -254,7 +271,7 @@ static void pv_emit(uint8_t *out, const struct pv_site *site,
 		pv_put32(out + 1, rel);
 		used = 5;
 	}
-	pv_nop_fill(out + used, site->len - used);
+	pv_pad(out + used, site->len - used);
 }
 
 static int pv_refuse(int err, const char **reason)

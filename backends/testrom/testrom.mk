@@ -48,6 +48,6 @@ SUITE_boot-tcg-testrom-v11 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-v1
 # ROM's bytes (counted per op), and with rominline=off their CALLs.
 SUITES += boot-tcg-testrom-inline
 SUITE_boot-tcg-testrom-inline := tests/boot/rom-inline.sh \
-	--expect irq_disable=rom --expect irq_enable=call --expect save_fl=rom \
+	--expect irq_disable=rom --expect irq_enable=rom+1 --expect save_fl=rom \
 	--expect restore_fl=rom boot-tcg-testrom-inline \
 	--option-rom $(BUILD)/backends/testrom.rom tcg $(BUILD)/kernel test expect=testrom

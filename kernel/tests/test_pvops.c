@@ -283,6 +283,8 @@ KTEST(sites_hold_native_bytes)
 /* Length of a NOP form of pv_nops at p, 0 if none. */
 static int nop_at(const uint8_t *p)
 {
+	if (p[0] == 0xeb && p[1] <= PV_SITE_MAX_LEN)	/* a jump over padding */
+		return 2 + p[1];
 	for (int n = PV_NOP_MAX; n >= 1; n--)
 		if (memcmp(p, pv_nops[n], n) == 0)
 			return n;

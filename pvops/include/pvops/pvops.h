@@ -108,6 +108,40 @@ extern void *pv_op_table[PV_OP_COUNT];
 
 #define PV_OPARGS(op) [pv_off] "i"((op) * 8), [pv_op] "i"(op)
 
+/*
+ * ROM ABI 1.2 inline answers (SPEC.md 9.1): the irq sites are as long as
+ * the xenlike ROM's inline sequences, so its virtual interrupt flag is
+ * handled in the site without a call.  PV_SITE_LONG(clobmask, len) is
+ * PV_SITE with NOPs after the call up to len bytes; the patcher pads
+ * whatever it writes with one NOP, or a jump over NOPs.
+ */
+#define PV_SITE_LEN_IRQ_DISABLE	"7"	/* movb $1, mask(%rip) */
+#define PV_SITE_LEN_IRQ_ENABLE	"15"	/* lock andw; sti; jz; out */
+#define PV_SITE_LEN_SAVE_FL	"16"	/* movzbq; xorq; shlq */
+#define PV_SITE_LEN_RESTORE_FL	"26"	/* bt; setnc; jnc; sti; testb; jz; out */
+#define PV_SITE_LONG(clobmask, len)					\
+	"771:\n\t"							\
+	"call *pv_op_table+%c[pv_off](%%rip)\n\t"			\
+	".nops " len " - 6\n\t"						\
+	"772:\n\t"							\
+	".pushsection .pv_sites,\"a\"\n\t"				\
+	".balign 16\n\t"						\
+	".quad 771b\n\t"						\
+	".short %c[pv_op]\n\t"						\
+	".short " clobmask "\n\t"					\
+	".byte 772b-771b\n\t"						\
+	".byte 0\n\t"							\
+	".short 0\n\t"							\
+	".popsection\n\t"
+#define PV_CALL_CS0_LONG(op, len)					\
+	do {								\
+		uint64_t pv_rax_;					\
+		__asm__ volatile(PV_SITE_LONG(PV_CLB_RAX, len)		\
+				 : "=a"(pv_rax_)			\
+				 : PV_OPARGS(op) : "memory", "cc");	\
+		(void)pv_rax_;						\
+	} while (0)
+
 /* Clobber masks, bit per register in hardware encoding order; each
  * equals pv_op_info[op].clobbers (ops.h), which the patcher checks. */
 #define PV_CLB_RAX	"0x0001"
@@ -163,8 +197,8 @@ extern void *pv_op_table[PV_OP_COUNT];
 		pv_rax_;						\
 	})
 
-static inline void pv_irq_disable(void) { PV_CALL_CS0(PV_OP_IRQ_DISABLE); }
-static inline void pv_irq_enable(void) { PV_CALL_CS0(PV_OP_IRQ_ENABLE); }
+static inline void pv_irq_disable(void) { PV_CALL_CS0_LONG(PV_OP_IRQ_DISABLE, PV_SITE_LEN_IRQ_DISABLE); }
+static inline void pv_irq_enable(void) { PV_CALL_CS0_LONG(PV_OP_IRQ_ENABLE, PV_SITE_LEN_IRQ_ENABLE); }
 static inline void pv_safe_halt(void) { PV_CALL_CS0(PV_OP_SAFE_HALT); }
 static inline void pv_halt(void) { PV_CALL_CS0(PV_OP_HALT); }
 static inline void pv_wbinvd(void) { PV_CALL_CS0(PV_OP_WBINVD); }
@@ -173,7 +207,7 @@ static inline void pv_io_delay(void) { PV_CALL_CS0(PV_OP_IO_DELAY); }
 static inline uint64_t pv_save_fl(void)
 {
 	uint64_t f;
-	__asm__ volatile(PV_SITE(PV_CLB_RAX) : "=a"(f)
+	__asm__ volatile(PV_SITE_LONG(PV_CLB_RAX, PV_SITE_LEN_SAVE_FL) : "=a"(f)
 			 : PV_OPARGS(PV_OP_SAVE_FL) : "memory", "cc");
 	return f;
 }
@@ -181,7 +215,7 @@ static inline uint64_t pv_save_fl(void)
 static inline void pv_restore_fl(uint64_t f)
 {
 	uint64_t rax;
-	__asm__ volatile(PV_SITE(PV_CLB_RAX) : "=a"(rax)
+	__asm__ volatile(PV_SITE_LONG(PV_CLB_RAX, PV_SITE_LEN_RESTORE_FL) : "=a"(rax)
 			 : "D"(f), PV_OPARGS(PV_OP_RESTORE_FL)
 			 : "memory", "cc");
 	(void)rax;
