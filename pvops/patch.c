@@ -237,7 +237,7 @@ int pv_site_kind(const struct pv_site *s, const struct pv_decision *d, int *why)
  * sites are long enough for a ROM's inline answer, ABI 1.2) costs one
  * instruction of padding, not several.
  */
-static void pv_pad(uint8_t *p, size_t n)
+void pv_pad_fill(uint8_t *p, size_t n)
 {
 	if (n > PV_NOP_MAX && n - 2 <= 127) {
 		p[0] = 0xeb;
@@ -271,7 +271,7 @@ static void pv_emit(uint8_t *out, const struct pv_site *site,
 		pv_put32(out + 1, rel);
 		used = 5;
 	}
-	pv_pad(out + used, site->len - used);
+	pv_pad_fill(out + used, site->len - used);
 }
 
 static int pv_refuse(int err, const char **reason)

@@ -272,7 +272,7 @@ KTEST(sites_hold_native_bytes)
 			memcpy(want + 1, &rel, 4);
 			used = 5;
 		}
-		pv_nop_fill(want + used, s->len - used);
+		pv_pad_fill(want + used, s->len - used);
 		if (memcmp((const void *)s->addr, want, s->len) != 0 && bad++ < 5)
 			kt_fail(kt, __FILE__, __LINE__, "site %#llx (%s) does not hold its native bytes",
 				(unsigned long long)s->addr, pv_op_name(s->op));

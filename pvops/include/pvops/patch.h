@@ -68,6 +68,11 @@ extern const uint8_t pv_nops[PV_NOP_MAX + 1][PV_NOP_MAX];
  */
 void pv_nop_fill(uint8_t *p, size_t n);
 
+/* The padding the patcher writes after a site's bytes: pv_nop_fill up to
+ * PV_NOP_MAX bytes, beyond that a short jump over NOPs (one instruction
+ * on the path; the irq sites are long, ROM ABI 1.2). */
+void pv_pad_fill(uint8_t *p, size_t n);
+
 /*
  * Compute the patched bytes of one site.  buf holds the site's current
  * site->len bytes (the unpatched call); slot is the address of the op
