@@ -84,7 +84,7 @@ static bool modrm(struct dec *d, unsigned f)
 			in->writes |= R(r);
 	}
 	if (mod == 3) {
-		if (f & F_MEM)
+		if ((f & F_MEM) || d->lock)	/* lock needs a memory destination */
 			return false;
 		bool fx = false;
 		int r = (int)(rm | ((d->rex & 1) ? 8 : 0));

@@ -89,6 +89,10 @@ endef
 
 $(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c $(VMI_VALIDATE_SRC) vmi-rom/guest.c))
 $(BUILD)/tests/vmi_validate $(BUILD)/tests/vmi_validate-san: vmi-rom/guest.h vmi-rom/validate.h
+# ABI 1.2: the inline-answer check, one crafted image per rule (reads
+# build/backends/testrom.rom).
+$(eval $(call unit_test,vmi_inline,tests/unit/test_vmi_inline.c $(VMI_VALIDATE_SRC),-Ivmi-rom))
+$(BUILD)/tests/vmi_inline $(BUILD)/tests/vmi_inline-san: vmi-rom/inline.h vmi-rom/validate.h
 $(eval $(call unit_test,romtool_build,tests/unit/test_romtool_build.c vmi-rom/romtool_build.c vmi-rom/romtool_image.c $(VMI_VALIDATE_SRC)))
 $(BUILD)/tests/romtool_build $(BUILD)/tests/romtool_build-san: vmi-rom/romtool.h vmi-rom/validate.h
 
