@@ -150,7 +150,9 @@ static enum vmi_status check_fixups(const uint8_t *img, const struct vmi_rom_inf
 				return VMI_ST_INLINE_FIX_FIELD;
 			pf->size = in->imm_len;
 		}
-		if (!range_ok(pf->value, pf->size, info->hdr.data_size))
+		/* REL32: the address it makes; IMM: every byte it reads. */
+		if (!range_ok(pf->value, pf->kind == VMI_FIX_DATA_IMM ? pf->size : 1,
+		              info->hdr.data_size))
 			return VMI_ST_INLINE_FIX_RANGE;
 		covered[pf->at] = 1;
 	}

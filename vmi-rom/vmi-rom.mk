@@ -100,7 +100,7 @@ $(BUILD)/tests/romtool_build $(BUILD)/tests/romtool_build-san: vmi-rom/romtool.h
 # objects (each must fail with its message).  "=" so that VMI_ROMS holds
 # every backend's ROM by the time the suite list is written.
 ROMTOOL_CRAFT := $(BUILD)/tests/romtool_craft
-$(ROMTOOL_CRAFT): tests/unit/test_romtool_craft.c $(VMI_VALIDATE_SRC) vmi-rom/validate.h vmi-rom/include/vmi_abi.h
+$(ROMTOOL_CRAFT): tests/unit/test_romtool_craft.c $(VMI_VALIDATE_SRC) vmi-rom/validate.h vmi-rom/inline.h vmi-rom/include/vmi_abi.h
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/unit/test_romtool_craft.c $(VMI_VALIDATE_SRC)

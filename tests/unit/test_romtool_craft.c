@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../vmi-rom/validate.h"
+#include "../../vmi-rom/inline.h"
 
 static uint8_t good[VMI_OPTROM_MAX_UNITS * VMI_OPTROM_UNIT];
 static uint8_t img[sizeof(good)];
@@ -147,6 +148,46 @@ static void craft_features(void)
 	      "call 39 (device_notify): answered CALL but its feature bit 0x1 is clear");
 }
 
+/* SPEC.md 9.1 (ABI 1.2): inline answers that break a rule, an inline
+ * table the ROM does not announce, and one in a 1.1 image. */
+static void craft_inline(void)
+{
+	struct vmi_inline e;
+	char expect[160];
+
+	if (!vmi_has_inline(&info) || info.hdr.inline_count == 0)
+		return;
+	vmi_inline_entry(good, &info, 0, &e);
+	uint32_t ent = info.hdr.inline_offset;
+	fresh();
+	img[e.code] = 0xc3;			/* ret: leaves the sequence */
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_LEAVE));
+	emit("inline-ret", len, expect);
+	fresh();
+	img[e.code] = 0xfa;			/* cli, not declared native-safe */
+	img[ent + 3] = 0;
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_PRIV));
+	emit("inline-priv", len, expect);
+	fresh();
+	img[ent + 4] = 0x08;			/* clobbers rbx: not allowed */
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_CLOBBERS));
+	emit("inline-clobbers", len, expect);
+	fresh();
+	img[HDR(features)] &= (uint8_t)~VMI_FEAT_INLINE;
+	fix_sum();
+	emit("inline-unannounced", len, "inline table given but the ROM does not announce");
+	fresh();
+	img[HDR(abi_minor)] = 1;
+	fix_sum();
+	emit("inline-in-1.1", len, "feature bits set that ABI 1.1 does not define");
+}
+
 static void craft_calls(void)
 {
 	int c = first_call();
@@ -170,6 +211,7 @@ static void craft_calls(void)
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
 	craft_time_split(c);
 	craft_features();
+	craft_inline();
 }
 
 static void craft(void)
