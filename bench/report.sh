@@ -153,6 +153,7 @@ main() {
     mv "$DIR/out.json" "$DIR/results.json"
     mv "$DIR/out.md" "$DIR/report.md"
     [ ! -r "$DIR/blk.md" ] || cat "$DIR/blk.md" >> "$DIR/report.md"   # bench/blk.sh
+    [ ! -r "$DIR/inline.md" ] || cat "$DIR/inline.md" >> "$DIR/report.md"   # bench/inline.sh
     mv "$DIR/out.tcg" "$DIR/chart-tcg.dat"
     mv "$DIR/out.ratio" "$DIR/chart-ratio.dat"
     write_chart
