@@ -78,11 +78,26 @@ KTEST(past_deadline_at_once)
 
 KTEST(later_alarm_replaces_earlier)
 {
-	uint64_t now = pv_clock_read();
-	alarm_alone(now + 5 * MS);
-	pv_irq_disable();
-	pv_set_alarm(now + 10000 * MS);			/* replaces the 5 ms one */
-	pv_irq_enable();
-	KT_EXPECT(quiet_for(30 * MS));
+	/*
+	 * Both deadlines go in with interrupts off, and the replacement must
+	 * reach the ROM before the first deadline passes.  A vCPU preempted
+	 * for longer than that (nested, on a loaded host) proves nothing
+	 * either way, so that round is done again.
+	 */
+	for (int round = 0; round < 5; round++) {
+		alarm_alone(0);
+		pv_irq_disable();
+		uint64_t first = pv_clock_read() + 20 * MS;
+		pv_set_alarm(first);
+		pv_set_alarm(first + 10000 * MS);	/* replaces it */
+		bool in_time = pv_clock_read() < first;
+		pv_irq_enable();
+		if (in_time) {
+			KT_EXPECT(quiet_for(60 * MS));
+			rearm();
+			return;
+		}
+	}
 	rearm();
+	KT_SKIP("the vCPU lost 20 ms between two calls in 5 rounds");
 }
