@@ -62,10 +62,10 @@ parse_log() {
         next
     }
     /^# bench: op=/ { line[kv($0, "op")] = $0; next }
-    /^[a-z0-9_]+ +[a-z]+ +[0-9]+ +[-0-9,]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$/ {
-        split("inline call jump nop indirect", kinds, " ")
+    /^[a-z0-9_]+ +[a-z]+ +[0-9]+ +[-0-9,]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+( +[0-9]+)?$/ {
+        split("inline call jump nop indirect rom-inline", kinds, " ")
         best = 0; kind = "-"
-        for (i = 1; i <= 5; i++)
+        for (i = 1; i <= 6; i++)
             if ($(i + 4) + 0 > best) { best = $(i + 4) + 0; kind = kinds[i] }
         printf "site\t%s\t%s\t%s\t%s\n", env, path, $1, kind
         next
@@ -154,6 +154,7 @@ main() {
     mv "$DIR/out.md" "$DIR/report.md"
     [ ! -r "$DIR/blk.md" ] || cat "$DIR/blk.md" >> "$DIR/report.md"   # bench/blk.sh
     [ ! -r "$DIR/sites.md" ] || cat "$DIR/sites.md" >> "$DIR/report.md"   # bench/sites.sh
+    [ ! -r "$DIR/inline.md" ] || cat "$DIR/inline.md" >> "$DIR/report.md"   # bench/inline.sh
     mv "$DIR/out.tcg" "$DIR/chart-tcg.dat"
     mv "$DIR/out.ratio" "$DIR/chart-ratio.dat"
     write_chart

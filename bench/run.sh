@@ -10,6 +10,7 @@
 #   --boot-runs N   boots per VMM for the boot-time comparison (default 5)
 #   --no-boot       skip the boot-time and memory comparison (a gap)
 #   --no-blk        skip the virtio-blk rows (bench/blk.sh)
+#   --no-inline     skip the ROM inline-answer rows (bench/inline.sh)
 #
 # Every cell of environment x path (bench/matrix.sh) boots the kernel
 # with `bench` through tests/boot/boot-qemu.sh, or is recorded as a gap
@@ -72,6 +73,7 @@ parse_args() {
         --boot-runs) BOOT_RUNS=${2:?}; shift 2 ;;
         --no-boot) DO_BOOT=0; shift ;;
         --no-blk) DO_BLK=0; shift ;;
+        --no-inline) DO_INLINE=0; shift ;;
         *) die_usage "unknown argument $1" ;;
         esac
     done
@@ -305,6 +307,12 @@ main() {
     # Issue 13: text size, sites and boot instructions; report.sh
     # appends OUT/sites.md.
     "$TOP/bench/sites.sh" "$OUT" || FAILED=1
+    # ROM ABI 1.2 inline answers: irq ops inline vs CALL vs native under
+    # TCG (instructions) and hv (ticks, exits); report.sh appends inline.md.
+    rm -f "$OUT/inline.tsv" "$OUT/inline.md"
+    if [ "${DO_INLINE:-1}" = 1 ]; then
+        "$TOP/bench/inline.sh" "$OUT" || FAILED=1
+    fi
     "$TOP/bench/report.sh" "$OUT" || exit 1
     [ "$FAILED" -eq 0 ] || { echo "bench: some cells failed; see report.md"; exit 1; }
 }

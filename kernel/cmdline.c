@@ -88,6 +88,11 @@ static const char *take_word(const char *w, size_t n, struct kopts *o)
 		o->rebind_wait = x;
 		return NULL;
 	}
+	/* ROM ABI 1.2: keep the CALL of every inline answer (bench, tests). */
+	if (word_is(w, n, "rominline=off")) {
+		o->rom_inline_off = true;
+		return NULL;
+	}
 	return "unknown option";
 }
 

@@ -117,7 +117,7 @@ SUITES += boot-hv-no-mmap
 SUITE_boot-hv-no-mmap   := $(BOOT) --name boot-hv-no-mmap --hv-arg --no-mmap hv $(BUILD)/kernel test=mm
 
 # The pvops layer and the ROM ABI agree on numbers and conventions.
-$(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c vmi-rom/validate.c,-Ivmi-rom))
+$(eval $(call unit_test,abi_compat,tests/unit/test_abi_compat.c pvops/opinfo.c $(VMI_VALIDATE_SRC),-Ivmi-rom))
 
 # The disassembly of the paravirtualized kernel holds no raw privileged,
 # sensitive or port-I/O instruction outside the files that own them

@@ -104,6 +104,62 @@ const struct vmi_binding *pv_rom_attempt(void)
 	return &vmi;
 }
 
+/* ---- ROM ABI 1.2: inline answers as the patcher's struct pv_inline ---- */
+
+static struct pv_inline rom_inline[PV_OP_COUNT];
+static bool rom_inline_ok[PV_OP_COUNT];
+
+/* The checked plan (vmi-rom/inline.h) with its fixups resolved: the data
+ * area's address for DATA_REL32, the bytes init left there for DATA_IMM. */
+static void rom_inline_prepare(unsigned op)
+{
+	const struct vmi_inline_plan *p = &vmi.inline_plan[op];
+	struct pv_inline *a = &rom_inline[op];
+	memset(a, 0, sizeof(*a));
+	a->code = (const uint8_t *)(uintptr_t)(vmi.rom_va + p->code);
+	a->len = p->len;
+	a->clobbers = p->clobbers;
+	a->uses = p->uses;
+	for (unsigned k = 0; k < PV_INLINE_OPERANDS; k++)
+		a->conv[k] = p->conv[k];
+	a->nfix = p->nfix;
+	for (unsigned i = 0; i < p->nfix; i++) {
+		const struct vmi_plan_fix *f = &p->fix[i];
+		struct pv_inline_fix *g = &a->fix[i];
+		*g = (struct pv_inline_fix){ .at = f->at, .size = f->size, .end = f->end };
+		if (f->kind == VMI_FIX_DATA_REL32) {
+			g->kind = PV_FIX_REL32;
+			g->value = vmi.data_va + f->value;
+		} else {
+			g->kind = PV_FIX_BYTES;
+			memcpy(&g->value, (const void *)(uintptr_t)(vmi.data_va + f->value), f->size);
+		}
+	}
+	a->nrefs = p->nrefs;
+	for (unsigned i = 0; i < p->nrefs; i++)
+		a->ref[i] = (struct pv_inline_ref){ p->ref[i].operand, p->ref[i].modrm,
+						    p->ref[i].rex, p->ref[i].field };
+	rom_inline_ok[op] = true;
+}
+
+static void rom_inline_all(void)
+{
+	memset(rom_inline_ok, 0, sizeof(rom_inline_ok));
+	if (kopts.rom_inline_off) {
+		klog("vmi: rominline=off: inline answers unused, their CALLs instead\n");
+		return;
+	}
+	for (unsigned op = 0; op < PV_OP_COUNT; op++)
+		if (vmi.has_inline[op])
+			rom_inline_prepare(op);
+}
+
+/* The inline answer of op, or NULL (tests). */
+const struct pv_inline *pv_rom_inline(unsigned op)
+{
+	return vmi.bound && op < PV_OP_COUNT && rom_inline_ok[op] ? &rom_inline[op] : NULL;
+}
+
 /* The ROM's answer for op as a patch decision. */
 static int rom_decide(void *ctx, unsigned op, struct pv_decision *d)
 {
@@ -117,6 +173,10 @@ static int rom_decide(void *ctx, unsigned op, struct pv_decision *d)
 		d->kind = r->type == VMI_RELOC_CALL ? PV_CALL : PV_JUMP;
 		d->target = vmi.rom_va + r->target;
 		d->clobbers = r->clobbers;
+		if (d->kind == PV_CALL && rom_inline_ok[op]) {
+			d->kind = PV_INLINE;
+			d->inl = &rom_inline[op];
+		}
 		return 0;
 	case VMI_RELOC_NOP:
 		d->kind = PV_NOP;
@@ -242,8 +302,10 @@ static bool rom_bind(void)
 		klog("vmi: rom=off: not looking for a hypervisor ROM\n");
 		return false;
 	}
-	if (vmi_guest_bind(&env, &vmi) && rom_time_answers())
+	if (vmi_guest_bind(&env, &vmi) && rom_time_answers()) {
+		rom_inline_all();
 		return true;
+	}
 	/* Never once init may have reached the host: it may hold the
 	 * addresses (hv's xenlike backend writes shared info on every exit). */
 	if (rom_pages && vmi.keep) {

@@ -128,6 +128,10 @@ static int adapt_call(const struct pv_site *s, void *const *table,
 {
 	const struct pv_slot *slot;
 
+	/* An inline answer that cannot be laid out here (length, operands,
+	 * clobbers) is its CALL, routed like any other (ABI 1.2). */
+	if (d->kind == PV_INLINE && pv_site_kind(s, d, NULL) == PV_CALL)
+		d->kind = PV_CALL;
 	if (!(s->flags & PV_SITE_F_REGS) || (d->kind != PV_CALL && d->kind != PV_JUMP) ||
 	    pv_site_fits_abi(s, d->clobbers))
 		return PV_OK;
@@ -194,7 +198,7 @@ static int compute(const struct pv_site *start, const struct pv_site *end,
 		err = pv_patch_site(buf, s, &d, slot, &why);
 		if (err != PV_OK)
 			return refuse(fail, s, err, why);
-		pv_report_add(rep, s, d.kind);
+		pv_report_add(rep, s, pv_site_kind(s, &d, 0));
 	}
 	return PV_OK;
 }

@@ -6,6 +6,7 @@
  * data; linked into the kernel and into host tools alike.
  */
 #include <pvops/ops.h>
+#include <pvops/site.h>
 
 #define RAX PV_REG_RAX
 #define RBX PV_REG_RBX

@@ -57,6 +57,7 @@ const char *pv_kind_name(int kind)
 	case PV_CALL: return "call";
 	case PV_JUMP: return "jump";
 	case PV_NOP: return "nop";
+	case PV_INLINE: return "rom-inline";
 	}
 	return "?";
 }
@@ -245,6 +246,8 @@ static int pv_decision_ok(const struct pv_site *site,
 		return PV_ERR_KIND;
 	if (d->kind == PV_NATIVE && (!d->bytes || d->len == 0))
 		return PV_ERR_DECISION;
+	if (d->kind == PV_INLINE && (!d->inl || !d->inl->code))
+		return PV_ERR_DECISION;
 	if (d->kind == PV_NOP && (op->flags & PV_OPF_RESULT))
 		return PV_ERR_RESULT;
 	if (d->kind == PV_JUMP && !(op->flags & PV_OPF_NORETURN))
@@ -258,31 +261,76 @@ static int pv_decision_ok(const struct pv_site *site,
 		return PV_ERR_DECISION;
 	if (d->kind == PV_NATIVE && (*nlen = pv_native_bytes(site, d, native)) > site->len)
 		return PV_ERR_SHORT;
-	if (d->kind != PV_NOP && (pv_decision_clobbers(site, d) & ~site->clobbers))
+	/* At a site in its own registers an inline answer's CALL is not
+	 * held to the site's clobbers: it goes through the adapter if the
+	 * answer does not fit (apply.c), and pv_inline_emit checks the
+	 * answer's own clobbers, renamed.  Elsewhere its CALL must be valid
+	 * even if unused. */
+	if (d->kind != PV_NOP &&
+	    !(d->kind == PV_INLINE && (site->flags & PV_SITE_F_REGS)) &&
+	    (pv_decision_clobbers(site, d) & ~site->clobbers))
 		return PV_ERR_CLOBBER;
-	if ((d->kind == PV_CALL || d->kind == PV_JUMP) &&
+	/* An inline answer must have a valid CALL behind it: the checks of
+	 * a CALL apply whether or not this site takes the bytes. */
+	if ((d->kind == PV_CALL || d->kind == PV_JUMP || d->kind == PV_INLINE) &&
 	    !pv_rel32(site->addr, d->target, &rel))
 		return PV_ERR_REACH;
 	return PV_OK;
 }
 
-/* Lay out the decided bytes (NATIVE: already in out[0..nlen)) plus NOP
- * padding in out[0..site->len). */
+int pv_site_kind(const struct pv_site *s, const struct pv_decision *d, int *why)
+{
+	uint8_t tmp[PV_SITE_MAX_LEN];
+	int w = PV_INL_OK;
+
+	if (d->kind == PV_INLINE)
+		w = pv_inline_emit(d->inl, s, tmp);
+	if (why)
+		*why = w;
+	return d->kind == PV_INLINE && w != PV_INL_OK ? PV_CALL : d->kind;
+}
+
+/*
+ * Padding after the decided bytes: up to PV_NOP_MAX bytes of NOPs (one
+ * instruction), more as a short jump over NOPs, so a long site (the irq
+ * sites are long enough for a ROM's inline answer, ABI 1.2) costs one
+ * instruction of padding, not several.
+ */
+void pv_pad_fill(uint8_t *p, size_t n)
+{
+	if (n > PV_NOP_MAX && n - 2 <= 127) {
+		p[0] = 0xeb;
+		p[1] = (uint8_t)(n - 2);
+		pv_nop_fill(p + 2, n - 2);
+		return;
+	}
+	pv_nop_fill(p, n);
+}
+
+/* Lay out the decided bytes (NATIVE: already in out[0..nlen), INLINE:
+ * the answer where it fits) plus padding in out[0..site->len). */
 static void pv_emit(uint8_t *out, const struct pv_site *site,
 		    const struct pv_decision *d, size_t nlen)
 {
 	size_t used = 0;
 	uint32_t rel = 0;	/* set by pv_rel32; checked in pv_check_decision */
+	int kind = d->kind;
 
-	if (d->kind == PV_NATIVE) {
+	if (kind == PV_INLINE) {	/* the bytes where they fit, else the CALL */
+		if (pv_inline_emit(d->inl, site, out) == PV_INL_OK)
+			used = d->inl->len;
+		else
+			kind = PV_CALL;
+	}
+	if (kind == PV_NATIVE) {
 		used = nlen;
-	} else if (d->kind == PV_CALL || d->kind == PV_JUMP) {
+	} else if (kind == PV_CALL || kind == PV_JUMP) {
 		pv_rel32(site->addr, d->target, &rel);
-		out[0] = d->kind == PV_CALL ? 0xe8 : 0xe9;
+		out[0] = kind == PV_CALL ? 0xe8 : 0xe9;
 		pv_put32(out + 1, rel);
 		used = 5;
 	}
-	pv_nop_fill(out + used, site->len - used);
+	pv_pad_fill(out + used, site->len - used);
 }
 
 static int pv_refuse(int err, const char **reason)

@@ -6,7 +6,7 @@
 # as is; the kernel build needs -Ipvops/include -Inative/include.
 
 PVOPS_CORE   := pvops/patch.c pvops/opinfo.c pvops/report.c native/templates.c \
-		pvops/sitereg.c native/encode.c
+		pvops/sitereg.c native/encode.c pvops/inline.c
 PVOPS_HDRS   := $(wildcard pvops/include/pvops/*.h native/include/native/templates.h) \
 		pvops/elfsites.h
 PVOPS_HOST_CFLAGS := -Inative/include -Ipvops
@@ -32,6 +32,10 @@ $(eval $(call unit_test,patch,tests/unit/test_patch.c tests/unit/native_insns.S 
 $(eval $(call unit_test,report,tests/unit/test_report.c pvops/elfsites.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
 # The boot-time pass: the int3-guarded writes, the trampoline, the check.
 $(eval $(call unit_test,apply,tests/unit/test_apply.c pvops/apply.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS)))
+# ROM ABI 1.2: an inline answer at a site (renaming through a wrapped
+# pv_site_reg), and PV_INLINE through the patcher.
+PV_WRAP_SITE_REG := -Wl,--wrap=pv_site_reg
+$(eval $(call unit_test,pv_inline,tests/unit/test_pv_inline.c $(PVOPS_CORE),$(PVOPS_HOST_CFLAGS) $(PV_WRAP_SITE_REG)))
 $(BUILD)/tests/patch $(BUILD)/tests/patch-san $(BUILD)/tests/report $(BUILD)/tests/report-san: $(PVOPS_HDRS)
 
 # Script suites: NOP padding decoded by objdump; pvreport on a linked ELF.

@@ -134,6 +134,11 @@ size_t pv_report_summary(const struct pv_report *r, char *buf, size_t size)
 	pv_line_str(&l, " removed, ", 0);
 	pv_line_u64(&l, r->kinds[PV_REPORT_INDIRECT], 0);
 	pv_line_str(&l, " indirect", 0);
+	if (r->kinds[PV_INLINE]) {	/* ROM ABI 1.2 inline answers */
+		pv_line_str(&l, ", ", 0);
+		pv_line_u64(&l, r->kinds[PV_INLINE], 0);
+		pv_line_str(&l, " ROM inline", 0);
+	}
 	if (r->unknown) {
 		pv_line_str(&l, ", ", 0);
 		pv_line_u64(&l, r->unknown, 0);
@@ -178,6 +183,8 @@ size_t pv_report_op_line(const struct pv_report *r, unsigned op, char *buf,
 	pv_line_lens(&l, o->lens, W_LENS);
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		pv_line_u64(&l, o->kinds[order[i]], W_NUM);
+	if (r->kinds[PV_INLINE])	/* ROM ABI 1.2: only when a ROM inlined */
+		pv_line_u64(&l, o->kinds[PV_INLINE], W_NUM);
 	return l.len;
 }
 
@@ -190,7 +197,12 @@ void pv_report_print(const struct pv_report *r, int verbose,
 	print(arg, line);
 	if (!verbose)
 		return;
-	pv_report_header(line, sizeof(line));
+	size_t n = pv_report_header(line, sizeof(line));
+	if (r->kinds[PV_INLINE] && n + 6 < sizeof(line)) {	/* the ROM-inline column */
+		const char *t = "   rom";
+		for (unsigned i = 0; i <= 6; i++)
+			line[n + i] = t[i];
+	}
 	print(arg, line);
 	for (unsigned op = 0; op < PV_OP_COUNT; op++) {
 		pv_report_op_line(r, op, line, sizeof(line));

@@ -185,12 +185,46 @@ static bool query_all(const struct vmi_guest_env *env, struct vmi_binding *b)
 	return true;
 }
 
+/*
+ * Layer 5 (ABI 1.2): the inline answers.  The validator has checked each
+ * against the image; one is used only where the query answered its call
+ * CALL exactly as the table does (so a ROM can withdraw an answer at run
+ * time by answering otherwise).  Nothing here can fail the binding.
+ */
+static void inline_all(const struct vmi_guest_env *env, struct vmi_binding *b)
+{
+	const uint8_t *img = (const uint8_t *)(uintptr_t)b->rom_va;
+	char names[LINE] = "";
+	unsigned n = 0;
+	if (!vmi_has_inline(&b->info))
+		return;
+	for (uint32_t i = 0; i < b->info.hdr.inline_count; i++) {
+		struct vmi_inline_plan p;
+		struct vmi_reloc t;
+		if (vmi_check_inline(img, &b->info, i, &p) != VMI_ST_OK ||
+		    p.call >= VMI_CALL_COUNT || b->has_inline[p.call] ||
+		    vmi_table_reloc(img, &b->info, p.call, &t) != VMI_ST_OK)
+			continue;
+		const struct vmi_reloc *q = &b->answer[p.call];
+		if (q->type != VMI_RELOC_CALL || q->target != t.target ||
+		    q->clobbers != t.clobbers)
+			continue;
+		b->has_inline[p.call] = true;
+		b->inline_plan[p.call] = p;
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof(names) - used, " %s", vmi_call_desc(p.call)->name);
+		n++;
+	}
+	say(env, "vmi: %u inline answers (ABI 1.2):%s", n, n ? names : " none used");
+}
+
 bool vmi_guest_bind(const struct vmi_guest_env *env, struct vmi_binding *b)
 {
 	struct vmi_scan_hit h;
 	memset(b, 0, sizeof(*b));
 	if (!scan(env, &h) || !copy_and_map(env, &h, b) || !init(env, b) || !query_all(env, b))
 		return false;
+	inline_all(env, b);
 	b->bound = true;
 	return true;
 }

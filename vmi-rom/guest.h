@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include "vmi_abi.h"
 #include "validate.h"
+#include "inline.h"
 
 struct vmi_guest_env {
 	const uint8_t *window;		/* the option-ROM area, readable */
@@ -54,6 +55,10 @@ struct vmi_binding {
 	uint64_t data_va, data_pa;
 	struct vmi_rom_info info;
 	struct vmi_reloc answer[VMI_CALL_COUNT];
+	/* 1.2: inline answers the guest may use, per call (has_inline[c]):
+	 * checked, and answered CALL by query exactly as in the table. */
+	bool has_inline[VMI_CALL_COUNT];
+	struct vmi_inline_plan inline_plan[VMI_CALL_COUNT];
 };
 
 /*

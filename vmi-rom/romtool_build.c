@@ -17,11 +17,16 @@
 
 #include "romtool.h"
 #include "validate.h"
+#include "inline.h"
 
 #define IMG_MAX   (VMI_OPTROM_MAX_UNITS * VMI_OPTROM_UNIT)
 #define CODE_ALIGN 16u
 
-enum sec_kind { SK_SKIP = 0, SK_RODATA, SK_CODE, SK_BSS };
+enum sec_kind { SK_SKIP = 0, SK_RODATA, SK_CODE, SK_BSS,
+		SK_INLINE	/* .vmi.inline.<call>: an inline answer's bytes (1.2) */
+};
+
+#define INLINE_PFX ".vmi.inline."
 
 struct sec {
 	enum sec_kind kind;
@@ -49,6 +54,7 @@ struct layout {
 	uint32_t image_len, code_start, code_end, data_offset, data_size;
 	uint32_t calls_offset, lic_off, lic_len, name_off, name_len;
 	uint32_t minor, ncalls;  /* the ABI minor built and its call count */
+	uint32_t ninline, inline_offset, fix_offset;  /* 1.2 inline table */
 	const uint8_t *lic, *name;
 };
 
@@ -175,7 +181,10 @@ static int classify(struct obj *o)
 		if (s->sh_addralign & (s->sh_addralign - 1))
 			return fail("section %s: alignment %llu is not a power of two", n,
 				    (unsigned long long)s->sh_addralign);
-		if (s->sh_type == SHT_NOBITS)
+		if (!strncmp(n, INLINE_PFX, strlen(INLINE_PFX)) &&
+		    s->sh_type == SHT_PROGBITS)
+			k->kind = SK_INLINE;
+		else if (s->sh_type == SHT_NOBITS)
 			k->kind = SK_BSS;
 		else if (s->sh_type != SHT_PROGBITS)
 			return fail("section %s: unsupported type %u", n, s->sh_type);
@@ -255,7 +264,8 @@ static int check_text(const char *what, const uint8_t *p, uint32_t len,
  * byte; then the data area. */
 static int lay_out(struct obj *o, struct layout *l)
 {
-	uint64_t pos = VMI_HDR_OFFSET + VMI_HDR_SIZE_V1_0;
+	uint64_t pos = VMI_HDR_OFFSET +
+	               (l->minor >= 2 ? VMI_HDR_SIZE_V1_2 : VMI_HDR_SIZE_V1_0);
 
 	l->lic = meta(o, ".vmi.license", &l->lic_len);
 	l->name = meta(o, ".vmi.name", &l->name_len);
@@ -266,6 +276,17 @@ static int lay_out(struct obj *o, struct layout *l)
 		return -1;
 	l->calls_offset = (uint32_t)pos;
 	pos += l->ncalls * sizeof(struct vmi_reloc);
+	for (size_t i = 0; i < o->nsec; i++)
+		l->ninline += o->secs[i].kind == SK_INLINE;
+	if (l->ninline && l->minor < 2)
+		return fail("inline answers (%s sections) need ABI 1.2; the ROM "
+		            "is built as 1.%u", INLINE_PFX "*", l->minor);
+	if (l->ninline) {	/* table, then room for every entry's fixups */
+		l->inline_offset = (uint32_t)pos;
+		pos += l->ninline * sizeof(struct vmi_inline);
+		l->fix_offset = (uint32_t)pos;
+		pos += l->ninline * VMI_INLINE_FIX_MAX * sizeof(struct vmi_inline_fix);
+	}
 	l->lic_off = (uint32_t)pos;
 	memcpy(l->img + pos, l->lic, l->lic_len);
 	pos += l->lic_len + 1;
@@ -274,7 +295,8 @@ static int lay_out(struct obj *o, struct layout *l)
 		memcpy(l->img + pos, l->name, l->name_len);
 		pos += l->name_len + 1;
 	}
-	if (place(o, l, SK_RODATA, &pos, 1, IMG_MAX - 1))
+	if (place(o, l, SK_RODATA, &pos, 1, IMG_MAX - 1) ||
+	    place(o, l, SK_INLINE, &pos, 1, IMG_MAX - 1))
 		return -1;
 	pos = align_up(pos, CODE_ALIGN);
 	l->code_start = (uint32_t)pos;
@@ -382,7 +404,8 @@ static int relocate(const struct obj *o, struct layout *l)
 			return fail("SHT_REL section %s: x86-64 objects use RELA",
 			            sec_name(o, i));
 		if (s->sh_type != SHT_RELA || s->sh_info >= o->nsec ||
-		    o->secs[s->sh_info].kind == SK_SKIP)
+		    o->secs[s->sh_info].kind == SK_SKIP ||
+		    o->secs[s->sh_info].kind == SK_INLINE)	/* fixups: rt_inline_build */
 			continue;
 		if (o->secs[s->sh_info].kind == SK_BSS)
 			return fail("relocations in writable data %s",
@@ -456,13 +479,15 @@ static int abs_sym(const struct obj *o, const char *name, uint64_t *v)
 static int check_marker_names(const struct obj *o, const struct layout *l)
 {
 	static const char *const pfx[] = {
-		"vmi_rom_call_", "vmi_rom_jump_", "vmi_rom_nop_", "vmi_rom_clobbers_"
+		"vmi_rom_call_", "vmi_rom_jump_", "vmi_rom_nop_", "vmi_rom_clobbers_",
+		"vmi_rom_inline_flags_", "vmi_rom_inline_rename_",
+		"vmi_rom_inline_clobbers_"
 	};
 	for (size_t i = 1; i < o->nsym; i++) {
 		const char *n = sym_name(o, &o->sym[i]);
 		if (ELF64_ST_BIND(o->sym[i].st_info) == STB_LOCAL)
 			continue;
-		for (size_t p = 0; p < 4; p++) {
+		for (size_t p = 0; p < sizeof(pfx) / sizeof(pfx[0]); p++) {
 			size_t pl = strlen(pfx[p]);
 			if (strncmp(n, pfx[p], pl))
 				continue;
@@ -478,6 +503,7 @@ static int check_marker_names(const struct obj *o, const struct layout *l)
 }
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 
 /* The answer for one call from its symbols. */
@@ -516,6 +542,144 @@ static int answer(const struct obj *o, uint32_t c, struct vmi_reloc *r)
 	return 0;
 }
 
+/* ---- 1.2: inline answers (SPEC.md 9.1 and 14) -------------------------- */
+
+/* The end of the instruction holding byte at of code[0..len), or 0. */
+static unsigned insn_end(const uint8_t *code, unsigned len, unsigned at)
+{
+	struct vmi_insn in;
+	for (unsigned o = 0; o < len; o += in.len) {
+		if (vmi_insn_decode(code + o, len - o, &in) != VMI_ST_OK)
+			return 0;
+		if (at < o + in.len)
+			return o + in.len;
+	}
+	return 0;
+}
+
+/* One relocation in an inline section as a fixup record at f: PC-relative
+ * against a data-area symbol is a DATA_REL32, an absolute 8/16/32-bit one
+ * a DATA_IMM (the immediate takes the value stored there). */
+static int inline_fix(const struct obj *o, const struct layout *l, const char *call,
+                      const Elf64_Rela *r, const uint8_t *code, unsigned len, uint8_t *f)
+{
+	uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
+	size_t si = ELF64_R_SYM(r->r_info);
+	int64_t v;
+
+	if (si >= o->nsym || sym_value(o, l, &o->sym[si], &v))
+		return fail("inline answer %s: bad relocation symbol", call);
+	if (v < (int64_t)l->data_offset)
+		return fail("inline answer %s: refers to %s, which is not in the data "
+		            "area (inline bytes may call nothing and address only "
+		            "the data area)", call, sym_name(o, &o->sym[si]));
+	if (r->r_offset >= len)
+		return fail("inline answer %s: relocation outside its bytes", call);
+	unsigned at = (unsigned)r->r_offset;
+	int64_t value = v - l->data_offset + r->r_addend;
+	if (type == R_X86_64_PC32) {
+		unsigned end = insn_end(code, len, at);
+		if (!end)
+			return fail("inline answer %s: cannot decode its bytes", call);
+		value += end - at;
+		f[0] = VMI_FIX_DATA_REL32;
+	} else if (type == R_X86_64_8 || type == R_X86_64_16 || type == R_X86_64_32) {
+		f[0] = VMI_FIX_DATA_IMM;
+	} else {
+		return fail("inline answer %s: relocation type %u against %s is "
+		            "neither RIP-relative nor an immediate", call, type,
+		            sym_name(o, &o->sym[si]));
+	}
+	if (value < 0 || value > UINT32_MAX)
+		return fail("inline answer %s: fixup outside the data area", call);
+	f[1] = (uint8_t)at;
+	put32(f + 4, (uint32_t)value);
+	return 0;
+}
+
+/* Every relocation against inline section sec, as fixups at fix. */
+static int inline_fixups(const struct obj *o, const struct layout *l, size_t sec,
+                         const char *call, uint8_t *fix, unsigned *nfix)
+{
+	const uint8_t *code = l->img + o->secs[sec].off;
+	unsigned len = (unsigned)o->sh[sec].sh_size;
+
+	*nfix = 0;
+	for (size_t i = 0; i < o->nsec; i++) {
+		const Elf64_Shdr *s = &o->sh[i];
+		if (s->sh_type != SHT_RELA || s->sh_info != sec)
+			continue;
+		if (s->sh_entsize != sizeof(Elf64_Rela) || !aligned8(o, s->sh_offset))
+			return fail("bad RELA entry size or alignment in %s", sec_name(o, i));
+		const Elf64_Rela *r = (const Elf64_Rela *)(o->buf + s->sh_offset);
+		for (size_t k = 0; k < s->sh_size / sizeof(Elf64_Rela); k++) {
+			if (*nfix == VMI_INLINE_FIX_MAX)
+				return fail("inline answer %s: more than %u fixups", call,
+				            VMI_INLINE_FIX_MAX);
+			if (inline_fix(o, l, call, &r[k], code, len, fix + 8 * *nfix))
+				return -1;
+			++*nfix;
+		}
+	}
+	return 0;
+}
+
+/* Marker values of one inline answer: VMI_INLINE's flags, rename mask
+ * and clobbers (default: its CALL entry's). */
+static int inline_markers(const struct obj *o, const char *call, uint64_t *flags,
+                          uint64_t *rename, uint64_t *clob)
+{
+	char name[96];
+	snprintf(name, sizeof(name), "vmi_rom_inline_flags_%s", call);
+	if (abs_sym(o, name, flags) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "vmi_rom_inline_rename_%s", call);
+	if (abs_sym(o, name, rename) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "vmi_rom_inline_clobbers_%s", call);
+	return abs_sym(o, name, clob) < 0 ? -1 : 0;
+}
+
+/* The inline table: one entry per .vmi.inline.<call> section; the call
+ * table must answer that call CALL (the fallback every other site gets). */
+static int rt_inline_build(const struct obj *o, struct layout *l)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < o->nsec; i++) {
+		if (o->secs[i].kind != SK_INLINE)
+			continue;
+		const char *call = sec_name(o, i) + strlen(INLINE_PFX);
+		uint32_t c = 0;
+		while (c < l->ncalls && strcmp(vmi_call_desc(c)->name, call))
+			c++;
+		if (c == l->ncalls)
+			return fail("section %s names no call of ABI 1.%u", sec_name(o, i), l->minor);
+		const uint8_t *re = l->img + l->calls_offset + c * sizeof(struct vmi_reloc);
+		if (re[0] != VMI_RELOC_CALL)
+			return fail("inline answer %s needs a CALL entry (vmi_rom_call_%s) "
+			            "for the sites it does not fit", call, call);
+		if (o->sh[i].sh_size == 0 || o->sh[i].sh_size > VMI_INLINE_MAX)
+			return fail("inline answer %s is %llu bytes (1 to %u)", call,
+			            (unsigned long long)o->sh[i].sh_size, VMI_INLINE_MAX);
+		uint64_t flags = 0, rename = 0, clob = get16(re + 2);
+		unsigned nfix;
+		uint32_t fix = l->fix_offset + n * VMI_INLINE_FIX_MAX * 8;
+		if (inline_markers(o, call, &flags, &rename, &clob) ||
+		    inline_fixups(o, l, i, call, l->img + fix, &nfix))
+			return -1;
+		uint8_t *e = l->img + l->inline_offset + n++ * sizeof(struct vmi_inline);
+		put16(e, (uint16_t)c);
+		e[2] = (uint8_t)o->sh[i].sh_size;
+		e[3] = (uint8_t)flags;
+		put16(e + 4, (uint16_t)clob);
+		e[6] = (uint8_t)nfix;
+		e[7] = (uint8_t)rename;
+		put32(e + 8, (uint32_t)o->secs[i].off);
+		put32(e + 12, nfix ? fix : 0);
+	}
+	return 0;
+}
+
 /* Option-ROM header, PCIR, ABI header and call table. */
 static int write_headers(const struct obj *o, struct layout *l)
 {
@@ -548,7 +712,7 @@ static int write_headers(const struct obj *o, struct layout *l)
 #define H(f) (h + offsetof(struct vmi_rom_header, f))
 	put16(H(abi_major), VMI_ABI_MAJOR);
 	put16(H(abi_minor), (uint16_t)l->minor);
-	put32(H(header_size), VMI_HDR_SIZE_V1_0);
+	put32(H(header_size), l->minor >= 2 ? VMI_HDR_SIZE_V1_2 : VMI_HDR_SIZE_V1_0);
 	put32(H(data_offset), l->data_offset);
 	put32(H(data_size), l->data_size);
 	put32(H(init_offset), init);
@@ -574,6 +738,13 @@ static int write_headers(const struct obj *o, struct layout *l)
 		 * whenever the ROM answers it other than NATIVE (SPEC.md 15). */
 		if (r.type != VMI_RELOC_NATIVE)
 			features |= VMI_CALL_FEATURE(c);
+	}
+	if (l->ninline) {
+		if (rt_inline_build(o, l))
+			return -1;
+		features |= VMI_FEAT_INLINE;
+		put32(H(inline_offset), l->inline_offset);
+		put32(H(inline_count), l->ninline);
 	}
 	put32(H(features), (uint32_t)features);
 	put32(H(features) + 4, (uint32_t)(features >> 32));

@@ -11,6 +11,7 @@
 
 #include "romtool.h"
 #include "validate.h"
+#include "inline.h"
 
 int rt_read_file(const char *path, struct rt_file *f)
 {
@@ -199,6 +200,31 @@ static int check_calls(const char *path, const uint8_t *b,
 	return n;
 }
 
+/* 1.2: name the inline answer that breaks a rule of SPEC.md 9.1. */
+static int check_inline(const char *path, const uint8_t *b,
+                        const struct vmi_rom_info *info, enum vmi_status st)
+{
+	char line[256];
+	int n = 0;
+
+	if (st == VMI_ST_INLINE_BOUNDS || st == VMI_ST_INLINE_DUP) {
+		snprintf(line, sizeof(line), "inline: %s", vmi_status_str(st));
+		return violation(path, line);
+	}
+	for (uint32_t i = 0; i < info->hdr.inline_count; i++) {
+		struct vmi_inline e;
+		enum vmi_status s = vmi_check_inline(b, info, i, NULL);
+		if (s == VMI_ST_OK)
+			continue;
+		vmi_inline_entry(b, info, i, &e);
+		const struct vmi_call_desc *d = vmi_call_desc(e.call);
+		snprintf(line, sizeof(line), "inline answer %u (call %u, %s): %s", i,
+		         e.call, d ? d->name : "?", vmi_status_str(s));
+		n += violation(path, line);
+	}
+	return n;
+}
+
 int rt_check(const char *path, const uint8_t *buf, size_t len)
 {
 	struct vmi_rom_info info;
@@ -207,7 +233,7 @@ int rt_check(const char *path, const uint8_t *buf, size_t len)
 
 	enum vmi_status st = vmi_validate(buf, len, &info);
 	enum vmi_layer layer = vmi_status_layer(st);
-	if (st != VMI_ST_OK && layer != VMI_LAYER_CALLS) {
+	if (st != VMI_ST_OK && layer != VMI_LAYER_CALLS && layer != VMI_LAYER_INLINE) {
 		snprintf(line, sizeof(line), "%s: %s", vmi_layer_name(layer),
 		         vmi_status_str(st));
 		return violation(path, line);
@@ -219,6 +245,12 @@ int rt_check(const char *path, const uint8_t *buf, size_t len)
 	}
 	n += check_calls(path, buf, &info);
 	n += check_extra(path, buf, &info);
+	if (layer == VMI_LAYER_INLINE)
+		n += check_inline(path, buf, &info, st);
+	else if (info.hdr.abi_minor <= VMI_ABI_MINOR && !vmi_has_inline(&info) &&
+	         (info.hdr.inline_offset || info.hdr.inline_count))
+		n += violation(path, "inline table given but the ROM does not announce "
+		               "inline answers (ABI 1.2, feature bit 1)");
 	return n;
 }
 
@@ -285,5 +317,13 @@ int rt_dump(const char *path, const uint8_t *b, size_t len)
 	printf("data area  offset %#x, %u bytes\n", h->data_offset, h->data_size);
 	printf("call table at %#x\n", h->calls_offset);
 	dump_calls(b, &info);
+	if (vmi_has_inline(&info) && vmi_status_layer(st) != VMI_LAYER_INLINE)
+		for (uint32_t i = 0; i < h->inline_count; i++) {
+			struct vmi_inline e;
+			vmi_inline_entry(b, &info, i, &e);
+			printf("inline     %-15s %2u bytes at %#x, %u fixups, flags %#x, "
+			       "rename %#x, clobbers %#x\n", vmi_call_desc(e.call)->name,
+			       e.len, e.code, e.nfix, e.flags, e.rename, e.clobbers);
+		}
 	return st == VMI_ST_OK ? 0 : 1;
 }

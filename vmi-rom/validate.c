@@ -9,6 +9,7 @@
  * offset + length can wrap.  Freestanding: no libc calls at all.
  */
 #include "validate.h"
+#include "inline.h"
 
 static const char *const status_str[VMI_ST_COUNT] = {
 	[VMI_ST_OK]              = "ok",
@@ -48,6 +49,22 @@ static const char *const status_str[VMI_ST_COUNT] = {
 	[VMI_ST_RELOC_JUMP]      = "JUMP answer for a call that returns",
 	[VMI_ST_RELOC_STRAY]     = "NATIVE/NOP answer with a target or clobbers",
 	[VMI_ST_CALL_UNKNOWN]    = "call number beyond the call table",
+	[VMI_ST_INLINE_BOUNDS]   = "inline table outside the image, misaligned, too long, or in a header without its fields",
+	[VMI_ST_INLINE_CALL]     = "inline answer for a call the table does not answer CALL",
+	[VMI_ST_INLINE_DUP]      = "two inline answers for one call",
+	[VMI_ST_INLINE_ENTRY]    = "inline answer with unknown flags, a bad length, or bytes or fixups outside the image",
+	[VMI_ST_INLINE_CLOBBERS] = "inline answer clobbers registers the call does not allow",
+	[VMI_ST_INLINE_INSN]     = "inline answer holds an instruction outside the inline subset",
+	[VMI_ST_INLINE_LEAVE]    = "inline answer leaves the sequence (call, ret, int, indirect jump)",
+	[VMI_ST_INLINE_BRANCH]   = "inline answer jumps outside the sequence or into an instruction",
+	[VMI_ST_INLINE_PRIV]     = "inline answer holds a privileged instruction but is not declared native-safe",
+	[VMI_ST_INLINE_WRITES]   = "inline answer writes a register it does not declare",
+	[VMI_ST_INLINE_STACK]    = "inline answer pushes and pops unevenly, or around a jump",
+	[VMI_ST_INLINE_FIX_KIND] = "inline fixup of unknown kind or with reserved bits set",
+	[VMI_ST_INLINE_FIX_FIELD]= "inline fixup not on a RIP-relative displacement or an immediate",
+	[VMI_ST_INLINE_FIX_RANGE]= "inline fixup outside the data area",
+	[VMI_ST_INLINE_RIPREL]   = "inline answer has a RIP-relative operand without a fixup",
+	[VMI_ST_INLINE_RENAME]   = "inline answer uses a renamed operand where it cannot be renamed",
 };
 
 #define NAME_(s) [VMI_ST_##s] = #s
@@ -64,6 +81,12 @@ static const char *const status_name[VMI_ST_COUNT] = {
 	NAME_(RELOC_TYPE), NAME_(RELOC_FLAGS), NAME_(RELOC_TARGET),
 	NAME_(RELOC_ENDBR), NAME_(RELOC_CLOBBERS), NAME_(RELOC_NOP),
 	NAME_(RELOC_JUMP), NAME_(RELOC_STRAY), NAME_(CALL_UNKNOWN),
+	NAME_(INLINE_BOUNDS), NAME_(INLINE_CALL), NAME_(INLINE_DUP),
+	NAME_(INLINE_ENTRY), NAME_(INLINE_CLOBBERS), NAME_(INLINE_INSN),
+	NAME_(INLINE_LEAVE), NAME_(INLINE_BRANCH), NAME_(INLINE_PRIV),
+	NAME_(INLINE_WRITES), NAME_(INLINE_STACK), NAME_(INLINE_FIX_KIND),
+	NAME_(INLINE_FIX_FIELD), NAME_(INLINE_FIX_RANGE), NAME_(INLINE_RIPREL),
+	NAME_(INLINE_RENAME),
 };
 #undef NAME_
 
@@ -74,6 +97,7 @@ static const char *const layer_name[VMI_LAYER_COUNT] = {
 	[VMI_LAYER_BOUNDS]  = "bounds",
 	[VMI_LAYER_ENTRIES] = "entries",
 	[VMI_LAYER_CALLS]   = "calls",
+	[VMI_LAYER_INLINE]  = "inline",
 };
 
 #define DESC_(N, n, num, conv, clob, fl) [num] = { #n, conv, fl, clob },
@@ -111,7 +135,9 @@ enum vmi_layer vmi_status_layer(enum vmi_status st)
 		return VMI_LAYER_BOUNDS;
 	if (st <= VMI_ST_NO_ENDBR)
 		return VMI_LAYER_ENTRIES;
-	return VMI_LAYER_CALLS;
+	if (st <= VMI_ST_CALL_UNKNOWN)
+		return VMI_LAYER_CALLS;
+	return VMI_LAYER_INLINE;
 }
 
 const char *vmi_layer_name(enum vmi_layer layer)
@@ -142,6 +168,27 @@ const char *vmi_err_str(int64_t err)
 	if (err > 0 || err <= -VMI_E_COUNT)
 		return "unknown error";
 	return names[-err];
+}
+
+/* SPEC.md 9.1: the calls' operands in the native instruction's order
+ * (Intel syntax), in the ABI's registers. */
+int vmi_call_operand(uint32_t call, unsigned k)
+{
+	switch (call) {
+	case VMI_CALL_SAVE_FL: case VMI_CALL_READ_CR0: case VMI_CALL_READ_CR2:
+	case VMI_CALL_READ_CR3: case VMI_CALL_READ_CR4:
+		return k == 0 ? VMI_RAX : -1;
+	case VMI_CALL_RESTORE_FL: case VMI_CALL_WRITE_CR0: case VMI_CALL_WRITE_CR4:
+	case VMI_CALL_WRITE_CR3: case VMI_CALL_LOAD_GDT: case VMI_CALL_LOAD_IDT:
+	case VMI_CALL_LOAD_TR: case VMI_CALL_INVLPG:
+		return k == 0 ? VMI_RDI : -1;
+	case VMI_CALL_SET_PTE: case VMI_CALL_SET_PMD: case VMI_CALL_SET_PUD:
+	case VMI_CALL_SET_P4D:
+		return k == 0 ? VMI_RDI : k == 1 ? VMI_RSI : -1;
+	case VMI_CALL_DEVICE_NOTIFY:
+		return k == 0 ? VMI_RDI : k == 1 ? VMI_RSI : k == 2 ? VMI_RDX : -1;
+	}
+	return -1;
 }
 
 const struct vmi_call_desc *vmi_call_desc(uint32_t call)
@@ -239,6 +286,13 @@ static void read_header(const uint8_t *h, struct vmi_rom_header *hdr)
 	F32(calls_offset); F32(calls_count); F32(license_offset);
 	F32(license_len); F32(name_offset); F32(name_len); F32(code_start);
 	F32(code_end); F32(rom_version); F32(reserved0);
+	/* 1.2's fields, where the header is long enough to hold them (the
+	 * caller checks header_size against the image first). */
+	if (hdr->header_size >= VMI_HDR_SIZE_V1_2) {
+		F32(inline_offset); F32(inline_count);
+	} else {
+		hdr->inline_offset = hdr->inline_count = 0;
+	}
 #undef F16
 #undef F32
 	for (int i = 0; i < 6; i++)
@@ -444,6 +498,40 @@ static enum vmi_status check_calls(const uint8_t *img,
 	return VMI_ST_OK;
 }
 
+/* Layer 7 (1.2): the inline table's place, then every entry (inline.c). */
+static enum vmi_status check_inline_table(const uint8_t *img,
+                                          const struct vmi_rom_info *info)
+{
+	const struct vmi_rom_header *h = &info->hdr;
+	uint64_t len = (uint64_t)h->inline_count * sizeof(struct vmi_inline);
+	uint8_t seen[VMI_CALL_COUNT] = { 0 };
+
+	if (!vmi_has_inline(info))
+		return VMI_ST_OK;
+	if (h->header_size < VMI_HDR_SIZE_V1_2 ||
+	    h->inline_count > VMI_INLINE_COUNT_MAX || (h->inline_offset & 7) ||
+	    (h->inline_count && h->inline_offset == 0) ||
+	    !range_ok(h->inline_offset, len, info->image_len))
+		return VMI_ST_INLINE_BOUNDS;
+	struct region r[] = {
+		{ 0, VMI_HDR_OFFSET + (uint64_t)h->header_size },
+		{ h->calls_offset, h->calls_offset + (uint64_t)h->calls_count * 8 },
+		{ h->inline_offset, h->inline_offset + len },
+	};
+	if (len && !regions_disjoint(r, 3))
+		return VMI_ST_INLINE_BOUNDS;
+	for (uint32_t i = 0; i < h->inline_count; i++) {
+		struct vmi_inline e;
+		enum vmi_status st = vmi_check_inline(img, info, i, NULL);
+		if (st != VMI_ST_OK)
+			return st;
+		vmi_inline_entry(img, info, i, &e);
+		if (seen[e.call]++)
+			return VMI_ST_INLINE_DUP;
+	}
+	return VMI_ST_OK;
+}
+
 enum vmi_status vmi_validate(const uint8_t *buf, size_t len,
                              struct vmi_rom_info *info)
 {
@@ -466,7 +554,10 @@ enum vmi_status vmi_validate(const uint8_t *buf, size_t len,
 		return st;
 	in->calls_known = in->hdr.calls_count < VMI_CALL_COUNT
 	                  ? in->hdr.calls_count : VMI_CALL_COUNT;
-	return check_calls(buf, in);
+	st = check_calls(buf, in);
+	if (st == VMI_ST_OK)
+		st = check_inline_table(buf, in);
+	return st;
 }
 
 /* Offset of the first VMI_OPTROM_ALIGN-aligned address at or after

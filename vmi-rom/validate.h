@@ -23,6 +23,7 @@ enum vmi_layer {
 	VMI_LAYER_BOUNDS,     /* every table and region, overlaps, strings */
 	VMI_LAYER_ENTRIES,    /* init/query inside the code, ENDBR64 */
 	VMI_LAYER_CALLS,      /* each call-table answer */
+	VMI_LAYER_INLINE,     /* 1.2: each inline answer (SPEC.md 9.1) */
 	VMI_LAYER_COUNT
 };
 
@@ -71,6 +72,23 @@ enum vmi_status {
 	VMI_ST_RELOC_JUMP,      /* JUMP for a call that returns */
 	VMI_ST_RELOC_STRAY,     /* NATIVE/NOP with a target or clobbers */
 	VMI_ST_CALL_UNKNOWN,    /* call number beyond the table */
+	/* inline (1.2, SPEC.md 9.1) */
+	VMI_ST_INLINE_BOUNDS,   /* inline table outside, misaligned, too long */
+	VMI_ST_INLINE_CALL,     /* entry names a call not answered CALL */
+	VMI_ST_INLINE_DUP,      /* two entries for one call */
+	VMI_ST_INLINE_ENTRY,    /* flags, length, bytes or fixups out of range */
+	VMI_ST_INLINE_CLOBBERS, /* declared clobbers outside the allowed set */
+	VMI_ST_INLINE_INSN,     /* an instruction outside the known subset */
+	VMI_ST_INLINE_LEAVE,    /* call, ret, int, indirect jump... */
+	VMI_ST_INLINE_BRANCH,   /* a jump out of the bytes or into an insn */
+	VMI_ST_INLINE_PRIV,     /* privileged instruction, not native-safe */
+	VMI_ST_INLINE_WRITES,   /* writes a register it does not declare */
+	VMI_ST_INLINE_STACK,    /* unbalanced push/pop, or with branches */
+	VMI_ST_INLINE_FIX_KIND, /* fixup kind unknown or reserved set */
+	VMI_ST_INLINE_FIX_FIELD,/* fixup not on a displacement/immediate */
+	VMI_ST_INLINE_FIX_RANGE,/* fixup value outside the data area */
+	VMI_ST_INLINE_RIPREL,   /* RIP-relative operand without a fixup */
+	VMI_ST_INLINE_RENAME,   /* renamed operand used where it cannot be */
 	VMI_ST_COUNT
 };
 
@@ -142,6 +160,10 @@ enum vmi_layer vmi_status_layer(enum vmi_status st);
 const char *vmi_layer_name(enum vmi_layer layer);  /* "option-rom" ... */
 const char *vmi_reloc_type_name(uint8_t type);    /* "NATIVE" ... */
 const char *vmi_err_str(int64_t err);              /* init/query returns */
+
+/* Operand k's register (enum vmi_reg) of call in the ABI's own
+ * convention (SPEC.md 9.1), or -1 when the call has no operand k. */
+int vmi_call_operand(uint32_t call, unsigned k);
 
 /* The description of call, or NULL when call >= VMI_CALL_COUNT. */
 const struct vmi_call_desc *vmi_call_desc(uint32_t call);

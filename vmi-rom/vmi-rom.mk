@@ -9,8 +9,12 @@ ifndef VMI_ROM_MK
 VMI_ROM_MK := 1
 
 ROMTOOL     := $(BUILD)/vmi-rom/romtool
+# The validator with its 1.2 inline-answer check (inline.c, inline_decode.c):
+# link these three wherever validate.c goes.
+VMI_VALIDATE_SRC := vmi-rom/validate.c vmi-rom/inline.c vmi-rom/inline_decode.c
+KERNEL_PV_EXTRA += vmi-rom/inline.c vmi-rom/inline_decode.c
 ROMTOOL_SRC := vmi-rom/romtool.c vmi-rom/romtool_image.c vmi-rom/romtool_build.c \
-               vmi-rom/validate.c
+               $(VMI_VALIDATE_SRC)
 VMI_ROM_CC  ?= $(HOSTCC)
 VMI_ROM_LD  ?= ld
 VMI_ROMS    :=
@@ -24,7 +28,7 @@ VMI_ROM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -m64 -fPIE \
 	-fno-common -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-jump-tables -fno-tree-loop-distribute-patterns -Ivmi-rom/include
 
-$(ROMTOOL): $(ROMTOOL_SRC) vmi-rom/romtool.h vmi-rom/validate.h vmi-rom/include/vmi_abi.h
+$(ROMTOOL): $(ROMTOOL_SRC) vmi-rom/romtool.h vmi-rom/validate.h vmi-rom/inline.h vmi-rom/include/vmi_abi.h
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(ROMTOOL_SRC)
@@ -83,19 +87,23 @@ SUITE_boot-tcg-$(1)-rom := $(VMI_FALLBACK) boot-tcg-$(1)-rom \
 	--option-rom $(BUILD)/backends/$(1).rom tcg $(BUILD)/kernel test expect=native
 endef
 
-$(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c vmi-rom/validate.c vmi-rom/guest.c))
+$(eval $(call unit_test,vmi_validate,tests/unit/test_vmi_validate.c $(VMI_VALIDATE_SRC) vmi-rom/guest.c))
 $(BUILD)/tests/vmi_validate $(BUILD)/tests/vmi_validate-san: vmi-rom/guest.h vmi-rom/validate.h
-$(eval $(call unit_test,romtool_build,tests/unit/test_romtool_build.c vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))
+# ABI 1.2: the inline-answer check, one crafted image per rule (reads
+# build/backends/testrom.rom).
+$(eval $(call unit_test,vmi_inline,tests/unit/test_vmi_inline.c $(VMI_VALIDATE_SRC),-Ivmi-rom))
+$(BUILD)/tests/vmi_inline $(BUILD)/tests/vmi_inline-san: vmi-rom/inline.h vmi-rom/validate.h
+$(eval $(call unit_test,romtool_build,tests/unit/test_romtool_build.c vmi-rom/romtool_build.c vmi-rom/romtool_image.c $(VMI_VALIDATE_SRC)))
 $(BUILD)/tests/romtool_build $(BUILD)/tests/romtool_build-san: vmi-rom/romtool.h vmi-rom/validate.h
 
 # romtool on every ROM we build (must pass) and on crafted bad images and
 # objects (each must fail with its message).  "=" so that VMI_ROMS holds
 # every backend's ROM by the time the suite list is written.
 ROMTOOL_CRAFT := $(BUILD)/tests/romtool_craft
-$(ROMTOOL_CRAFT): tests/unit/test_romtool_craft.c vmi-rom/validate.c vmi-rom/validate.h vmi-rom/include/vmi_abi.h
+$(ROMTOOL_CRAFT): tests/unit/test_romtool_craft.c $(VMI_VALIDATE_SRC) vmi-rom/validate.h vmi-rom/inline.h vmi-rom/include/vmi_abi.h
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/unit/test_romtool_craft.c vmi-rom/validate.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/unit/test_romtool_craft.c $(VMI_VALIDATE_SRC)
 ALL += $(ROMTOOL_CRAFT)
 SUITES += romtool
 SUITE_romtool = tests/unit/test_romtool.sh $(ROMTOOL) $(ROMTOOL_CRAFT) $(VMI_ROMS)

@@ -20,6 +20,9 @@ VMI_ROM_VERSION(1);
 #ifdef TESTROM_ABI_V10	/* testrom-v10.rom: an ABI 1.0 image, no call 39 */
 VMI_ROM_ABI_MINOR(0);
 #endif
+#ifdef TESTROM_ABI_V11	/* testrom-v11.rom: an ABI 1.1 image, no inline answers */
+VMI_ROM_ABI_MINOR(1);
+#endif
 
 #define UART_BASE 0x3F8
 #define UART_LSR  (UART_BASE + 5)
@@ -55,6 +58,7 @@ int64_t vmi_rom_init(const struct vmi_init_args *args)
 		return VMI_E_LAYOUT;
 	testrom_state.magic = TESTROM_MAGIC;
 	testrom_state.rom_pa = args->rom_pa;
+	testrom_state.port = 0x80;	/* the irq_enable answers' port (1.2) */
 	return VMI_OK;
 }
 

@@ -7,6 +7,9 @@
 
 #define TESTROM_CPUID_CALLS 32   /* offsetof(struct testrom_state, cpuid_calls) */
 #define TESTROM_NOTIFY_CALLS 40  /* offsetof(struct testrom_state, notify_calls) */
+#define TESTROM_IRQ_CALLS 48     /* offsetof(struct testrom_state, irq_calls) */
+#define TESTROM_PENDING 56       /* offsetof(struct testrom_state, pending) */
+#define TESTROM_PORT 57          /* offsetof(struct testrom_state, port) */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -22,11 +25,22 @@ struct testrom_state {
 	uint64_t console_bytes;  /* bytes written by them */
 	uint64_t cpuid_calls;    /* CPUID calls (testrom_cpuid.S) */
 	uint64_t notify_calls;   /* DEVICE_NOTIFY calls (testrom_notify.S; ABI 1.1) */
+	/* ABI 1.2 (testrom_inline.S): the irq ops' CALL entries count here;
+	 * their inline answers do not, so a site that got the bytes is seen
+	 * not to call.  pending/port model a host's "event pending" byte
+	 * and the port an enable then writes (never set under QEMU). */
+	uint64_t irq_calls;
+	uint8_t pending;
+	uint8_t port;            /* 0x80 (IO_DELAY's), set by init */
 };
 _Static_assert(offsetof(struct testrom_state, cpuid_calls) == TESTROM_CPUID_CALLS,
                "testrom_cpuid.S uses this offset");
 _Static_assert(offsetof(struct testrom_state, notify_calls) == TESTROM_NOTIFY_CALLS,
                "testrom_notify.S uses this offset");
+_Static_assert(offsetof(struct testrom_state, irq_calls) == TESTROM_IRQ_CALLS &&
+               offsetof(struct testrom_state, pending) == TESTROM_PENDING &&
+               offsetof(struct testrom_state, port) == TESTROM_PORT,
+               "testrom_inline.S uses these offsets");
 #endif /* __ASSEMBLER__ */
 
 #endif /* TESTROM_H */

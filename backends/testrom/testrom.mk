@@ -6,7 +6,8 @@ include vmi-rom/vmi-rom.mk
 
 TESTROM := $(BUILD)/backends/testrom.rom
 TESTROM_SRC_V10 := backends/testrom/testrom.c backends/testrom/testrom_cpuid.S
-TESTROM_SRC := $(TESTROM_SRC_V10) backends/testrom/testrom_notify.S
+TESTROM_SRC_V11 := $(TESTROM_SRC_V10) backends/testrom/testrom_notify.S
+TESTROM_SRC := $(TESTROM_SRC_V11) backends/testrom/testrom_inline.S
 $(eval $(call vmi_rom,testrom,$(TESTROM_SRC)))
 $(eval $(call vmi_rom,testrom-clock0,$(TESTROM_SRC) backends/testrom/testrom_clock0.c))
 
@@ -35,3 +36,18 @@ $(eval $(call vmi_rom,testrom-v10,$(TESTROM_SRC_V10),-DTESTROM_ABI_V10))
 SUITES += boot-tcg-testrom-v10
 SUITE_boot-tcg-testrom-v10 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-v10 \
 	--option-rom $(BUILD)/backends/testrom-v10.rom tcg $(BUILD)/kernel test expect=testrom
+
+# ABI 1.1 (SPEC.md 15): today's test ROM before inline answers -- its irq
+# ops NATIVE, no inline table.  A 1.2 guest binds it unchanged.
+$(eval $(call vmi_rom,testrom-v11,$(TESTROM_SRC_V11),-DTESTROM_ABI_V11))
+SUITES += boot-tcg-testrom-v11
+SUITE_boot-tcg-testrom-v11 := tests/boot/boot-qemu.sh --name boot-tcg-testrom-v11 \
+	--option-rom $(BUILD)/backends/testrom-v11.rom tcg $(BUILD)/kernel test expect=testrom
+
+# ABI 1.2 inline answers (SPEC.md 9.1): the irq ops' sites take the test
+# ROM's bytes (counted per op), and with rominline=off their CALLs.
+SUITES += boot-tcg-testrom-inline
+SUITE_boot-tcg-testrom-inline := tests/boot/rom-inline.sh \
+	--expect irq_disable=rom --expect irq_enable=rom+1 --expect save_fl=rom \
+	--expect restore_fl=rom boot-tcg-testrom-inline \
+	--option-rom $(BUILD)/backends/testrom.rom tcg $(BUILD)/kernel test expect=testrom

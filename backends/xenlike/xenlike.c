@@ -147,6 +147,7 @@ int64_t vmi_rom_init(const struct vmi_init_args *args)
 		ST.map_phys[i] = args->maps[i].phys;
 		ST.map_size[i] = args->maps[i].size;
 	}
+	ST.kick_port = XL_KICK_PORT;	/* the inline enable's exit (1.2) */
 	ST.magic = XL_ROM_MAGIC;
 	return VMI_OK;
 }

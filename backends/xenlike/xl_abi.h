@@ -164,6 +164,11 @@ struct xl_rom_state {
 	uint64_t notify_batches;   /* batches (multicalls) that carried kicks */
 	uint64_t notify_refused;   /* kicks hv answered with an error */
 	struct { uint64_t pa, value; } notify_q[XL_NOTIFY_MAX];
+	/* ABI 1.2 inline answers (xl_entry.S): the port an inlined enable
+	 * writes one byte to when it finds an event pending.  Any exit does:
+	 * hv injects a pending upcall before every KVM_RUN once the flag is
+	 * clear (xl_poll); hv ignores the io-delay port.  Set by init. */
+	uint8_t kick_port;
 };
 #define XL_ROM_MAGIC 0x4b4c4e4558ull   /* "XENLK" */
 
@@ -190,6 +195,8 @@ struct xl_data {
 #define XL_OFF_UPCALL_MASK    1
 #define XL_OFF_ST_UPCALLS     (XL_OFF_STATE + 136)
 #define XL_OFF_ST_BLOCKS      (XL_OFF_STATE + 144)
+#define XL_OFF_ST_KICK_PORT   (XL_OFF_STATE + 288)
+#define XL_KICK_PORT          0x80   /* hv's io-delay port: ignored */
 
 #if !defined(__ASSEMBLER__) && defined(__STDC_VERSION__) && \
     __STDC_VERSION__ >= 201112L
@@ -205,6 +212,8 @@ _Static_assert(XL_OFF_STATE + offsetof(struct xl_rom_state, upcall_calls) ==
 	       XL_OFF_ST_UPCALLS, "upcall counter offset");
 _Static_assert(XL_OFF_STATE + offsetof(struct xl_rom_state, block_calls) ==
 	       XL_OFF_ST_BLOCKS, "block counter offset");
+_Static_assert(XL_OFF_STATE + offsetof(struct xl_rom_state, kick_port) ==
+	       XL_OFF_ST_KICK_PORT, "kick port offset");
 _Static_assert(offsetof(struct xl_data, console) == XL_OFF_CONSOLE, "console");
 _Static_assert(offsetof(struct xl_data, queue) == XL_OFF_QUEUE, "queue");
 _Static_assert(offsetof(struct xl_data, multi) == XL_OFF_MULTI, "multi");

@@ -36,6 +36,50 @@
 xl_hypercall_page:
 	.fill	XL_HC_PAGE_SIZE, 1, XL_HC_FILL
 
+/* ---- irq inline answers (ABI 1.2, SPEC.md 9.1 and 19.1) ----
+ * The same operations as the entries below, as bytes the guest copies
+ * into its irq sites (Linux copied Xen's xen_irq_*_direct the same way):
+ * no call, no stack.  The enable clears the mask and reads pending in one
+ * locked read-modify-write of the word they share (pending is byte 0,
+ * mask byte 1: and with 0x00ff), so an event raised before it is seen
+ * and one raised after finds the flag clear; with one pending it leaves
+ * the vCPU with a one-byte out to the kick port (hv delivers a pending
+ * upcall at every exit once the flag is clear).  Operand 0 of save_fl
+ * and restore_fl is renamable (REX forms). */
+#define SHWORD	xl_data+XL_OFF_UPCALL_PENDING(%rip)
+#define KICK	$xl_data+XL_OFF_ST_KICK_PORT
+
+VMI_INLINE irq_disable, 0, 0, 0
+	movb	$1, MASK
+VMI_INLINE_END
+
+VMI_INLINE irq_enable, VMI_INLINE_NATIVE_SAFE, 0, 0
+	lock andw $0x00ff, SHWORD
+	sti
+	jz	1f
+	outb	%al, KICK
+1:
+VMI_INLINE_END
+
+/* rflags as far as it matters: IF (0x200) = !mask, every other bit 0. */
+VMI_INLINE save_fl, 0, 1
+	movzbq	MASK, %rax
+	xorq	$1, %rax
+	shlq	$9, %rax
+VMI_INLINE_END
+
+/* IF of rdi: mask = !IF; if set, sti and kick a pending event. */
+VMI_INLINE restore_fl, VMI_INLINE_NATIVE_SAFE, 1, 0
+	rex	btl $9, %edi
+	setnc	MASK
+	jnc	1f
+	sti
+	testb	$1, PENDING
+	jz	1f
+	outb	%al, KICK
+1:
+VMI_INLINE_END
+
 	.text
 /* ---- irq: the virtual interrupt flag ---- */
 

@@ -18,6 +18,7 @@ struct kopts {
 	bool quiet;			/* no boot log */
 	bool pv_verbose;		/* full patch table at boot */
 	bool rom_off;			/* ignore any hypervisor ROM */
+	bool rom_inline_off;		/* rominline=off: ROM inline answers unused */
 	enum pv_mode pv_mode;
 	char test_filter[KOPT_STR];	/* test=NAME: only cases starting so */
 	char bench_filter[KOPT_STR];	/* bench=NAME */

@@ -27,21 +27,21 @@ ALL += $(BUILD)/fuzz/$(1)
 FUZZ_TARGETS += $(1)
 endef
 
-$(eval $(call fuzz_target,vmi_validate,vmi-rom/validate.c))
+$(eval $(call fuzz_target,vmi_validate,$(VMI_VALIDATE_SRC)))
 # The guest binding's calls to the validator and the scan go through the
 # target's wrappers (--wrap), which record what was validated.
 FUZZ_GUEST_WRAP := -Wl,--wrap=vmi_validate -Wl,--wrap=vmi_scan_next
-$(eval $(call fuzz_target,vmi_guest,vmi-rom/guest.c vmi-rom/validate.c,$(FUZZ_GUEST_WRAP)))
+$(eval $(call fuzz_target,vmi_guest,vmi-rom/guest.c $(VMI_VALIDATE_SRC),$(FUZZ_GUEST_WRAP)))
 $(eval $(call fuzz_target,hv_loader,hv/mboot.c hv/rom.c))
-$(eval $(call fuzz_target,romtool,vmi-rom/romtool_image.c vmi-rom/validate.c))
-$(eval $(call fuzz_target,romtool_build,vmi-rom/romtool_build.c vmi-rom/romtool_image.c vmi-rom/validate.c))
+$(eval $(call fuzz_target,romtool,vmi-rom/romtool_image.c $(VMI_VALIDATE_SRC)))
+$(eval $(call fuzz_target,romtool_build,vmi-rom/romtool_build.c vmi-rom/romtool_image.c $(VMI_VALIDATE_SRC)))
 # Issue 12 (issue 11 item 27): the virtio rings hv walks.
 $(eval $(call fuzz_target,virtq,hv/virtq.c hv/gmem.c))
 $(eval $(call fuzz_target,hv_requests,hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))
 $(eval $(call fuzz_target,cmdline,kernel/cmdline.c,-Ikernel/include))
 $(eval $(call fuzz_target,memmap,kernel/memmap.c,-Ikernel/include))
 $(eval $(call fuzz_target,patch,pvops/patch.c pvops/apply.c pvops/opinfo.c pvops/report.c \
-	pvops/sitereg.c native/encode.c native/templates.c,-Inative/include))
+	pvops/sitereg.c native/encode.c pvops/inline.c native/templates.c,-Inative/include))
 # Issue 14: the snapshot file hv --restore reads.
 $(eval $(call fuzz_target,hv_snapshot,hv/snap_format.c))
 

@@ -72,7 +72,7 @@ static void testrom_v10_is_abi_1_0(void **st)
 {
 	(void)st;
 	size_t l10, l11;
-	uint8_t *v10 = read_rom("testrom-v10.rom", &l10), *v11 = read_rom("testrom.rom", &l11);
+	uint8_t *v10 = read_rom("testrom-v10.rom", &l10), *v11 = read_rom("testrom-v11.rom", &l11);
 	struct vmi_rom_info i10, i11;
 	assert_int_equal(vmi_validate(v10, l10, &i10), VMI_ST_OK);
 	assert_int_equal(vmi_validate(v11, l11, &i11), VMI_ST_OK);

@@ -89,6 +89,37 @@ printf '%s\n%s\n.text\n.globl vmi_rom_call_halt\nvmi_rom_call_halt: ret\n' \
 	"$entries" "$license" | asm noendbr
 expect_fail "build entry without ENDBR64" "does not start with ENDBR64" \
 	"$romtool" build -o "$work/x.rom" "$work/noendbr.o"
+# ABI 1.2 inline answers (SPEC.md 9.1, 14): a good one builds and checks;
+# the bytes may not call out, need their CALL entry and a 1.2 image.
+inl_entry='.text
+.globl vmi_rom_call_irq_disable
+vmi_rom_call_irq_disable: endbr64; cli; ret
+.bss
+state: .byte 0'
+inl() {   # inl FLAGS BODY: an inline answer for irq_disable
+	printf '.globl vmi_rom_inline_flags_irq_disable\n.set vmi_rom_inline_flags_irq_disable, %s\n' "$1"
+	printf '.section .vmi.inline.irq_disable,"a",@progbits\n%s\n' "$2"
+}
+{ printf '%s\n%s\n%s\n' "$entries" "$license" "$inl_entry"; inl 1 'cli; movb $1, state(%rip)'; } | asm inline_good
+if "$romtool" build -o "$work/inline_good.rom" "$work/inline_good.o" >"$work/out" 2>&1 &&
+   "$romtool" check "$work/inline_good.rom" >"$work/out" 2>&1 &&
+   "$romtool" dump "$work/inline_good.rom" | grep -q 'inline     irq_disable      8 bytes.*1 fixups, flags 0x1'; then
+	ok "build an assembly ROM with an inline answer (a data-area fixup)"
+else
+	not_ok "build an assembly ROM with an inline answer (a data-area fixup)"
+fi
+{ printf '%s\n%s\n%s\n' "$entries" "$license" "$inl_entry"; inl 1 'call vmi_rom_init'; } | asm inline_call
+expect_fail "build inline answer that calls out" "not in the data area" \
+	"$romtool" build -o "$work/x.rom" "$work/inline_call.o"
+{ printf '%s\n%s\n' "$entries" "$license"; inl 1 'cli'; } | asm inline_nocall
+expect_fail "build inline answer without its CALL entry" "needs a CALL entry" \
+	"$romtool" build -o "$work/x.rom" "$work/inline_nocall.o"
+{ printf '%s\n%s\n%s\n.globl vmi_rom_abi_minor\n.set vmi_rom_abi_minor, 1\n' "$entries" "$license" "$inl_entry"; inl 1 'cli'; } | asm inline_v11
+expect_fail "build inline answer in a 1.1 ROM" "need ABI 1.2" \
+	"$romtool" build -o "$work/x.rom" "$work/inline_v11.o"
+{ printf '%s\n%s\n%s\n' "$entries" "$license" "$inl_entry"; inl 0 'cli'; } | asm inline_priv
+expect_fail "build inline answer with cli, not native-safe" "privileged instruction" \
+	"$romtool" build -o "$work/x.rom" "$work/inline_priv.o"
 expect_fail "build from a non-ELF file" "not an ELF file" \
 	"$romtool" build -o "$work/x.rom" "$work/good.S"
 expect_fail "check a missing file" "No such file" \

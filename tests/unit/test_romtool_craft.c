@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../vmi-rom/validate.h"
+#include "../../vmi-rom/inline.h"
 
 static uint8_t good[VMI_OPTROM_MAX_UNITS * VMI_OPTROM_UNIT];
 static uint8_t img[sizeof(good)];
@@ -130,8 +131,10 @@ static void craft_features(void)
 {
 	struct vmi_reloc r;
 
-	field("feature-undefined", HDR(features), 1u << 5,
-	      "feature bits set that ABI 1.1 does not define");
+	char undefined[96];
+	snprintf(undefined, sizeof(undefined), "feature bits set that ABI 1.%u does not define",
+	         info.hdr.abi_minor);
+	field("feature-undefined", HDR(features), 1u << 5, undefined);
 	fresh();
 	img[HDR(abi_minor)] = 0;	/* a 1.0 image (its 40 calls suffice) */
 	put32(HDR(features), (uint32_t)VMI_FEAT_DEVICE_NOTIFY);
@@ -143,6 +146,46 @@ static void craft_features(void)
 		return;
 	field("notify-without-feature", HDR(features), 0,
 	      "call 39 (device_notify): answered CALL but its feature bit 0x1 is clear");
+}
+
+/* SPEC.md 9.1 (ABI 1.2): inline answers that break a rule, an inline
+ * table the ROM does not announce, and one in a 1.1 image. */
+static void craft_inline(void)
+{
+	struct vmi_inline e;
+	char expect[160];
+
+	if (!vmi_has_inline(&info) || info.hdr.inline_count == 0)
+		return;
+	vmi_inline_entry(good, &info, 0, &e);
+	uint32_t ent = info.hdr.inline_offset;
+	fresh();
+	img[e.code] = 0xc3;			/* ret: leaves the sequence */
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_LEAVE));
+	emit("inline-ret", len, expect);
+	fresh();
+	img[e.code] = 0xfa;			/* cli, not declared native-safe */
+	img[ent + 3] = 0;
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_PRIV));
+	emit("inline-priv", len, expect);
+	fresh();
+	img[ent + 4] = 0x08;			/* clobbers rbx: not allowed */
+	fix_sum();
+	snprintf(expect, sizeof(expect), "inline answer 0 (call %u, %s): %s", e.call,
+	         vmi_call_desc(e.call)->name, vmi_status_str(VMI_ST_INLINE_CLOBBERS));
+	emit("inline-clobbers", len, expect);
+	fresh();
+	img[HDR(features)] &= (uint8_t)~VMI_FEAT_INLINE;
+	fix_sum();
+	emit("inline-unannounced", len, "inline table given but the ROM does not announce");
+	fresh();
+	img[HDR(abi_minor)] = 1;
+	fix_sum();
+	emit("inline-in-1.1", len, "feature bits set that ABI 1.1 does not define");
 }
 
 static void craft_calls(void)
@@ -162,10 +205,13 @@ static void craft_calls(void)
 	}
 	fresh();
 	img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8] = VMI_RELOC_NOP;
+	for (int i = 2; i < 8; i++)	/* a NOP has no target or clobbers */
+		img[info.hdr.calls_offset + VMI_CALL_SAVE_FL * 8 + i] = 0;
 	fix_sum();
 	emit("nop-for-result", len, "call 2 (save_fl): NOP answer");
 	craft_time_split(c);
 	craft_features();
+	craft_inline();
 }
 
 static void craft(void)

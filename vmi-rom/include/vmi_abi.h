@@ -31,8 +31,12 @@
 /* ---- Versions ---------------------------------------------------------- */
 
 #define VMI_ABI_MAJOR 1   /* changes only on an incompatible break */
-#define VMI_ABI_MINOR 1   /* bumped when calls or fields are appended;
-                           * 1.1 appended DEVICE_NOTIFY (call 39) */
+#define VMI_ABI_MINOR 3   /* bumped when calls or fields are appended;
+                           * 1.1 appended DEVICE_NOTIFY (call 39);
+                           * 1.2 appended inline answers (header fields
+                           * inline_offset, inline_count; feature bit 1);
+                           * 1.3 the host's generation at header offset
+                           * 120 and re-binding (SPEC.md section 20) */
 
 /* ---- Option-ROM layer (PC BIOS / PCI Firmware spec) --------------------- */
 
@@ -140,6 +144,10 @@ struct vmi_rom_header {
 	uint32_t rom_version;    /* OUT vendor's own version, informational */
 	uint32_t reserved0;      /* OUT zero in 1.0 */
 	uint64_t reserved[6];    /* OUT zero in 1.0; ignored by the guest */
+	/* ---- 1.2 (present when header_size >= VMI_HDR_SIZE_V1_2) ---- */
+	uint32_t inline_offset;  /* OUT struct vmi_inline[inline_count],
+	                          *     8-aligned; 0 if none */
+	uint32_t inline_count;   /* OUT entries, <= VMI_INLINE_COUNT_MAX */
 };
 VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, abi_major) == 8, "major");
 VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, abi_minor) == 10, "minor");
@@ -160,8 +168,11 @@ VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, code_end) == 68, "cend");
 VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, rom_version) == 72, "romver");
 VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, reserved0) == 76, "res0");
 VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, reserved) == 80, "res");
-VMI_STATIC_ASSERT(sizeof(struct vmi_rom_header) == 128, "header size");
+VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, inline_offset) == 128, "inl");
+VMI_STATIC_ASSERT(offsetof(struct vmi_rom_header, inline_count) == 132, "ninl");
+VMI_STATIC_ASSERT(sizeof(struct vmi_rom_header) == 136, "header size");
 #define VMI_HDR_SIZE_V1_0 128u
+#define VMI_HDR_SIZE_V1_2 136u   /* 1.2 appended inline_offset, inline_count */
 
 /* ROM feature bits (vmi_rom_header.features).  None are defined in 1.0;
  * a later minor appends calls behind a new bit.  Unknown bits are ignored. */
@@ -169,9 +180,13 @@ VMI_STATIC_ASSERT(sizeof(struct vmi_rom_header) == 128, "header size");
 /* 1.1: the ROM answers DEVICE_NOTIFY (call 39) with something other than
  * NATIVE.  Clear: the guest keeps call 39 NATIVE whatever the table says. */
 #define VMI_FEAT_DEVICE_NOTIFY (1ull << 0)
+/* 1.2: the header's inline table holds inline answers (SPEC.md 9.1).
+ * Clear, or a ROM of minor < 2: the guest ignores inline_offset/count. */
+#define VMI_FEAT_INLINE (1ull << 1)
 /* The bits each minor defines (romtool check refuses others). */
 #define VMI_FEATS_FOR_MINOR(minor) ((minor) == 0 ? VMI_FEAT_NONE \
-                                                 : VMI_FEAT_DEVICE_NOTIFY)
+                                  : (minor) == 1 ? VMI_FEAT_DEVICE_NOTIFY \
+                                  : (VMI_FEAT_DEVICE_NOTIFY | VMI_FEAT_INLINE))
 
 /* Guest feature bits (vmi_init_args.guest_features).  None in 1.0. */
 #define VMI_GUEST_FEAT_NONE 0ull
@@ -205,6 +220,65 @@ VMI_STATIC_ASSERT(offsetof(struct vmi_reloc, flags) == 1, "flags");
 VMI_STATIC_ASSERT(offsetof(struct vmi_reloc, clobbers) == 2, "clobbers");
 VMI_STATIC_ASSERT(offsetof(struct vmi_reloc, target) == 4, "target");
 VMI_STATIC_ASSERT(sizeof(struct vmi_reloc) == 8, "reloc size");
+
+/* ---- Inline answers (1.2, SPEC.md 9.1) ---------------------------------- */
+
+/*
+ * An inline answer: bytes the guest copies into a call's sites instead of
+ * the "call rel32" its CALL answer would put there, where they fit.  The
+ * call table still answers CALL (the entry is what every site that cannot
+ * take the bytes, and every guest older than 1.2, gets); the bytes do
+ * what the entry does.  16 bytes, in the table at inline_offset.
+ */
+struct vmi_inline {
+	uint16_t call;      /* OUT call number; its table answer is CALL */
+	uint8_t  len;       /* OUT bytes of code, 1..VMI_INLINE_MAX */
+	uint8_t  flags;     /* OUT VMI_INLINE_F_* */
+	uint16_t clobbers;  /* OUT registers the bytes may change, in the
+	                     *     call's own registers (section 9); within
+	                     *     the call's allowed set */
+	uint8_t  nfix;      /* OUT fixups, 0..VMI_INLINE_FIX_MAX */
+	uint8_t  rename;    /* OUT bit k: operand k may be renamed */
+	uint32_t code;      /* OUT image offset of the bytes */
+	uint32_t fixups;    /* OUT image offset of struct vmi_inline_fix[nfix],
+	                     *     4-aligned; 0 when nfix is 0 */
+};
+VMI_STATIC_ASSERT(offsetof(struct vmi_inline, len) == 2, "inline len");
+VMI_STATIC_ASSERT(offsetof(struct vmi_inline, clobbers) == 4, "inline clob");
+VMI_STATIC_ASSERT(offsetof(struct vmi_inline, nfix) == 6, "inline nfix");
+VMI_STATIC_ASSERT(offsetof(struct vmi_inline, code) == 8, "inline code");
+VMI_STATIC_ASSERT(offsetof(struct vmi_inline, fixups) == 12, "inline fix");
+VMI_STATIC_ASSERT(sizeof(struct vmi_inline) == 16, "inline size");
+
+#define VMI_INLINE_MAX        32u  /* longest sequence */
+#define VMI_OPERANDS_MAX      3u   /* renamable operands of a call */
+#define VMI_INLINE_FIX_MAX    8u   /* fixups per sequence */
+#define VMI_INLINE_COUNT_MAX  VMI_CALLS_MAX
+/* The sequence holds privileged instructions (cli, sti, popf, in, out,
+ * hlt, mov to/from cr, ...) that the ROM declares safe to execute in the
+ * guest as they are; without it the guest refuses any. */
+#define VMI_INLINE_F_NATIVE_SAFE 0x01u
+#define VMI_INLINE_F_KNOWN       0x01u
+
+/* One fixup: the guest writes these bytes when it copies the sequence. */
+struct vmi_inline_fix {
+	uint8_t  kind;      /* OUT enum vmi_fix_kind */
+	uint8_t  at;        /* OUT offset in the sequence of the field */
+	uint16_t reserved;  /* OUT zero */
+	uint32_t value;     /* OUT offset in the data area (both kinds) */
+};
+VMI_STATIC_ASSERT(sizeof(struct vmi_inline_fix) == 8, "fix size");
+
+enum vmi_fix_kind {
+	/* The 4 bytes at `at` are the disp32 of a RIP-relative operand; the
+	 * guest makes the operand address data_va + value. */
+	VMI_FIX_DATA_REL32 = 1,
+	/* The bytes at `at` are an instruction's whole immediate (1, 2 or 4
+	 * bytes); the guest copies that many bytes from data_va + value,
+	 * read after init (a value the ROM learnt from its host). */
+	VMI_FIX_DATA_IMM   = 2,
+	VMI_FIX_KINDS      = 3
+};
 
 /* ENDBR64, the first four bytes of every 64-bit entry. */
 #define VMI_ENDBR64_0 0xF3u

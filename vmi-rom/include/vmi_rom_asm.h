@@ -13,6 +13,16 @@
  *                         call), calls, restores.  Its optional second
  *                         argument is one instruction run after the saves
  *                         and before the call (to load an argument).
+ *   VMI_INLINE name, flags, rename, clobbers
+ *   ... VMI_INLINE_END     an inline answer (ABI 1.2, SPEC.md 9.1) for
+ *                         call `name`: the instructions between are the
+ *                         bytes the guest copies into a site.  flags:
+ *                         VMI_INLINE_NATIVE_SAFE or 0; rename: bit k lets
+ *                         the guest rename operand k; clobbers: default
+ *                         the CALL entry's.  A RIP-relative operand naming
+ *                         a data-area symbol becomes a DATA_REL32 fixup,
+ *                         an immediate naming one ($sym) a DATA_IMM fixup
+ *                         (the value stored there at patch time).
  */
 #ifndef VMI_ROM_ASM_H
 #define VMI_ROM_ASM_H
@@ -50,6 +60,24 @@
 	popq	%rsi
 	popq	%rdx
 	popq	%rcx
+.endm
+
+#define VMI_INLINE_NATIVE_SAFE 1
+
+.macro VMI_INLINE name, flags=0, rename=0, clobbers
+	.globl	vmi_rom_inline_flags_\name
+	.set	vmi_rom_inline_flags_\name, \flags
+	.globl	vmi_rom_inline_rename_\name
+	.set	vmi_rom_inline_rename_\name, \rename
+	.ifnb	\clobbers
+	.globl	vmi_rom_inline_clobbers_\name
+	.set	vmi_rom_inline_clobbers_\name, \clobbers
+	.endif
+	.pushsection .vmi.inline.\name, "a", @progbits
+.endm
+
+.macro VMI_INLINE_END
+	.popsection
 .endm
 
 #endif /* __ASSEMBLER__ */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pvops/site.h>
+#include <pvops/inline.h>
 
 /* What to put at a site.  Zero is deliberately not a kind. */
 enum pv_kind {
@@ -21,15 +22,18 @@ enum pv_kind {
 	PV_CALL = 2,	/* e8 rel32: direct call to target */
 	PV_JUMP = 3,	/* e9 rel32: jump to target (ops that never return) */
 	PV_NOP = 4,	/* remove the site: NOPs only */
+	PV_INLINE = 5,	/* a ROM's inline answer (ABI 1.2) where it fits the
+			 * site, else the CALL to target (inline.h) */
 };
-#define PV_KIND_COUNT 5		/* kinds are 1..PV_KIND_COUNT-1 */
+#define PV_KIND_COUNT 6		/* kinds are 1..PV_KIND_COUNT-1 */
 
 struct pv_decision {
 	int kind;		/* enum pv_kind */
 	uint16_t clobbers;	/* PV_REG_* the bytes or the target clobber */
 	uint8_t len;		/* PV_NATIVE: number of bytes */
 	const uint8_t *bytes;	/* PV_NATIVE: the bytes to inline */
-	uint64_t target;	/* PV_CALL, PV_JUMP: absolute address */
+	uint64_t target;	/* PV_CALL, PV_JUMP, PV_INLINE's fallback */
+	const struct pv_inline *inl;	/* PV_INLINE: the answer */
 };
 
 /* Why a patch was refused; pv_patch_strerror() gives the sentence. */
@@ -63,6 +67,11 @@ extern const uint8_t pv_nops[PV_NOP_MAX + 1][PV_NOP_MAX];
  * bytes are two instructions (9 + 1..6) and no form stacks 0x66 prefixes.
  */
 void pv_nop_fill(uint8_t *p, size_t n);
+
+/* The padding the patcher writes after a site's bytes: pv_nop_fill up to
+ * PV_NOP_MAX bytes, beyond that a short jump over NOPs (one instruction
+ * on the path; the irq sites are long, ROM ABI 1.2). */
+void pv_pad_fill(uint8_t *p, size_t n);
 
 /*
  * Compute the patched bytes of one site.  buf holds the site's current
@@ -100,7 +109,13 @@ int pv_site_unpatched(const uint8_t *p, const struct pv_site *site,
 /* The sentence for an error code ("unknown error" if out of range). */
 const char *pv_patch_strerror(int err);
 
-/* The kind's report word ("inline", "call", "jump", "nop") or "?". */
+/* The kind's report word ("inline", "call", "jump", "nop", "rom-inline")
+ * or "?". */
 const char *pv_kind_name(int kind);
+
+/* What decision d puts at site s: d's kind, except a PV_INLINE answer
+ * that cannot go into s, which gets its CALL (PV_CALL).  *why (if not
+ * null) says why not (an enum pv_inline_why). */
+int pv_site_kind(const struct pv_site *s, const struct pv_decision *d, int *why);
 
 #endif

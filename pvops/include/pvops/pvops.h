@@ -108,6 +108,17 @@ extern void *pv_op_table[PV_OP_COUNT];
 
 #define PV_OPARGS(op) [pv_off] "i"((op) * 8), [pv_op] "i"(op)
 
+/*
+ * ROM ABI 1.2 inline answers (SPEC.md 9.1): the irq sites are at least as
+ * long as the xenlike ROM's inline sequences (pv_site's minlen below), so
+ * its virtual interrupt flag is handled in the site without a call; the
+ * patcher pads whatever it writes with one NOP, or a jump over NOPs.
+ */
+#define PV_SITE_LEN_IRQ_DISABLE	"7"	/* movb $1, mask(%rip) */
+#define PV_SITE_LEN_IRQ_ENABLE	"15"	/* lock andw; sti; jz; out */
+#define PV_SITE_LEN_SAVE_FL	"16"	/* movzbq; xorq; shlq */
+#define PV_SITE_LEN_RESTORE_FL	"26"	/* bt; setnc; jnc; sti; testb; jz; out */
+
 /* Clobber masks, bit per register in hardware encoding order; each
  * equals pv_op_info[op].clobbers (ops.h), which the patcher checks. */
 #define PV_CLB_RAX	"0x0001"
@@ -206,7 +217,7 @@ __asm__(
 	".endm\n"
 
 	/* One site: nlen is the native instruction's long length. */
-	".macro pv_site op, off, abi, nlen, nin, outk, r0=%none, r1=%none, r2=%none\n"
+	".macro pv_site op, off, abi, nlen, nin, outk, r0=%none, r1=%none, r2=%none, minlen=6\n"
 	"pv_regnum .Lpv_n0, \\r0\n"
 	"pv_regnum .Lpv_n1, \\r1\n"
 	"pv_regnum .Lpv_n2, \\r2\n"
@@ -222,7 +233,10 @@ __asm__(
 	".ifc \\r2, %\\c\n"
 	"pv_site_emit \\op, \\off, \\abi, \\nin, \\outk, \\a, \\b, \\c\n"
 	".endif\n.endr\n.endif\n.endr\n.endif\n.endr\n"
-	".if (\\nlen) > 6\n.nops (\\nlen) - 6\n.endif\n"
+	/* At least minlen bytes: room for a ROM's inline answer (1.2). */
+	".set .Lpv_len, (\\nlen)\n"
+	".if .Lpv_len < \\minlen\n.set .Lpv_len, \\minlen\n.endif\n"
+	".if .Lpv_len > 6\n.nops .Lpv_len - 6\n.endif\n"
 	"772:\n"
 	".pushsection .pv_sites, \"a\"\n"
 	".balign 16\n"
@@ -239,25 +253,29 @@ __asm__(
  * input operands, OUTK 1 if operand 0 is a result or 2 if it is scratch,
  * REGS the operands ", %q[x]" in the op's operand order (operands.h).
  */
-#define PV_RSITE(native, nin, outk, regs)				\
+#define PV_RSITE_MIN(native, nin, outk, regs, minlen)			\
 	".pushsection .pv_native, \"\", @progbits\n"			\
 	"774:\n\t" native "\n775:\n"					\
 	".popsection\n\t"						\
 	"pv_site %c[pv_op], %c[pv_off], %c[pv_abi], (775b - 774b), "	\
-	#nin ", " #outk regs "\n\t"
+	#nin ", " #outk regs ", minlen=" minlen "\n\t"
+#define PV_RSITE(native, nin, outk, regs) PV_RSITE_MIN(native, nin, outk, regs, "6")
 #define PV_RARGS(op, abi)						\
 	[pv_off] "i"((op) * 8), [pv_op] "i"(op), [pv_abi] "i"(abi)
 
 /* Ops without operands: the instruction, nothing clobbered. */
-#define PV_NAT0(op, abi, native)					\
-	__asm__ volatile(PV_RSITE(native, 0, 0, "")			\
+#define PV_NAT0(op, abi, native)	PV_NAT0_MIN(op, abi, native, "6")
+#define PV_NAT0_MIN(op, abi, native, minlen)				\
+	__asm__ volatile(PV_RSITE_MIN(native, 0, 0, "", minlen)		\
 			 : : PV_RARGS(op, abi) : "memory")
 
 #define PV_ABI_RAX	PV_CLOBBERS_RAX
 #define PV_ABI_SYSV	PV_CLOBBERS_SYSV
 
-static inline void pv_irq_disable(void) { PV_NAT0(PV_OP_IRQ_DISABLE, PV_ABI_RAX, "cli"); }
-static inline void pv_irq_enable(void) { PV_NAT0(PV_OP_IRQ_ENABLE, PV_ABI_RAX, "sti"); }
+static inline void pv_irq_disable(void)
+{ PV_NAT0_MIN(PV_OP_IRQ_DISABLE, PV_ABI_RAX, "cli", PV_SITE_LEN_IRQ_DISABLE); }
+static inline void pv_irq_enable(void)
+{ PV_NAT0_MIN(PV_OP_IRQ_ENABLE, PV_ABI_RAX, "sti", PV_SITE_LEN_IRQ_ENABLE); }
 static inline void pv_safe_halt(void) { PV_NAT0(PV_OP_SAFE_HALT, PV_ABI_RAX, "sti; hlt"); }
 static inline void pv_halt(void) { PV_NAT0(PV_OP_HALT, PV_ABI_RAX, "hlt"); }
 static inline void pv_wbinvd(void) { PV_NAT0(PV_OP_WBINVD, PV_ABI_RAX, "wbinvd"); }
@@ -274,14 +292,16 @@ static inline void pv_io_delay(void)
 static inline uint64_t pv_save_fl(void)
 {
 	uint64_t f;
-	__asm__ volatile(PV_RSITE("pushfq; popq %q[f]", 0, 1, ", %q[f]")
+	__asm__ volatile(PV_RSITE_MIN("pushfq; popq %q[f]", 0, 1, ", %q[f]",
+				      PV_SITE_LEN_SAVE_FL)
 			 : [f] "=r"(f) : PV_RARGS(PV_OP_SAVE_FL, PV_ABI_RAX) : "memory");
 	return f;
 }
 
 static inline void pv_restore_fl(uint64_t f)
 {
-	__asm__ volatile(PV_RSITE("pushq %q[f]; popfq", 1, 0, ", %q[f]")
+	__asm__ volatile(PV_RSITE_MIN("pushq %q[f]; popfq", 1, 0, ", %q[f]",
+				      PV_SITE_LEN_RESTORE_FL)
 			 : : [f] "r"(f), PV_RARGS(PV_OP_RESTORE_FL, PV_ABI_RAX)
 			 : "memory", "cc");
 }
