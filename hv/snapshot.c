@@ -292,7 +292,9 @@ int snapshot__configure(struct hv *hv, const struct snap_view *v)
 }
 
 /* The ROM into its window: the snapshot's copy, or --rom's file (a
- * different image than the guest bound is a re-bind, like a backend). */
+ * different image than the guest bound is a re-bind, like a backend).
+ * Onto another --backend without --rom the window stays empty: the
+ * snapshot's ROM belongs to the backend the guest is leaving. */
 int snapshot__load_rom(struct hv *hv, const struct snap_view *v)
 {
 	uint8_t *win = hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START);
@@ -303,6 +305,10 @@ int snapshot__load_rom(struct hv *hv, const struct snap_view *v)
 		if ((hv->rom_len != v->cfg.rom_len ||
 		     memcmp(win, v->rom, v->cfg.rom_len) != 0) && !hv->restore_from)
 			hv->restore_from = v->cfg.backend;
+		return 0;
+	}
+	if (hv->restore_from) {         /* another backend, no --rom: none */
+		hv->rom_len = 0;
 		return 0;
 	}
 	if (v->cfg.rom_len)             /* no ROM: v->rom is NULL */
