@@ -29,6 +29,7 @@
 #include "snap_kvm.h"
 #include "control.h"
 #include "hcall.h"
+#include "backend.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -432,6 +433,9 @@ json_object *migrate__send(struct hv *hv, const char *uri, char *err, size_t err
 /* ---- destination ----------------------------------------------------- */
 
 static int mig_in = -1;
+static char mig_from[16];       /* the backend the guest ran under at the source */
+
+static int mig_place_rom(struct hv *hv, const uint8_t *rom, uint32_t len);
 
 static int mig_refuse(const char *fmt, const char *a, unsigned long long b)
 {
@@ -468,14 +472,34 @@ int migrate__accept(struct hv *hv, const char *path)
 				  "", (unsigned long long)h.mem_size);
 	if (mig_read(mig_in, rom, h.rom_len))
 		return mig_refuse("%s: the ROM did not arrive%llu", path, 0);
+	if (hv_backend_find(h.backend) == NULL)
+		return mig_refuse("the guest runs under backend %s, unknown to this hv%llu",
+				  h.backend, 0);
+	snprintf(mig_from, sizeof(mig_from), "%s", h.backend);
+	return mig_place_rom(hv, rom, h.rom_len);
+}
+
+/* As a restore does (snapshot__configure, snapshot__load_rom): the
+ * source's backend is the one initialised here; another --backend, or
+ * a --rom other than the guest's, is a re-bind once the state is in
+ * (snapshot__load_state).  The source's ROM goes into the window only
+ * when the guest stays on its backend and no --rom was given. */
+static int mig_place_rom(struct hv *hv, const uint8_t *rom, uint32_t len)
+{
+	uint8_t *win = hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START);
+
 	if (!hv->opt.backend_given)
-		hv->opt.backend = strdup(h.backend);
-	else if (strcmp(h.backend, hv->opt.backend) != 0)
-		return mig_refuse("the guest runs under backend %s; start hv --incoming with "
-				  "that --backend (a snapshot can change backends)%llu", h.backend, 0);
-	if (!hv->opt.rom) {
-		memcpy(hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), rom, h.rom_len);
-		hv->rom_len = h.rom_len;
+		hv->opt.backend = mig_from;
+	else if (strcmp(mig_from, hv->opt.backend) != 0)
+		hv->restore_from = mig_from;
+	if (hv->opt.rom) {              /* loaded by main.c before the accept */
+		if ((hv->rom_len != len || memcmp(win, rom, len) != 0) && !hv->restore_from)
+			hv->restore_from = mig_from;
+	} else if (hv->restore_from) {
+		hv->rom_len = 0;        /* another backend, no --rom: no ROM */
+	} else {
+		memcpy(win, rom, len);
+		hv->rom_len = len;
 	}
 	return 0;
 }
@@ -504,7 +528,7 @@ int migrate__receive(struct hv *hv, const char *path)
 				return mig_refuse("%s: the state did not arrive%llu", path, 0);
 			if (snap_parse(f, r.b, GMEM_MAX_SIZE, &v, err, sizeof(err)))
 				return mig_refuse("the state: %s%llu", err, 0);
-			if (v.h->mem_size != hv->gm.size || strcmp(v.cfg.backend, hv->opt.backend))
+			if (v.h->mem_size != hv->gm.size || strcmp(v.cfg.backend, mig_from))
 				return mig_refuse("the state disagrees with HELLO%s%llu", "", 0);
 			if ((rc = snapshot__load_state(hv, &v)) != 0)
 				return rc;
