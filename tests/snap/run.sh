@@ -6,6 +6,8 @@
 #   tests/snap/run.sh badfile HV     malformed snapshot files, each refused
 #   tests/snap/run.sh control HV     bad input on the control socket
 #   tests/snap/run.sh migrate HV     live migration under a memory writer
+#   tests/snap/run.sh xrestore HV    restore onto another backend, nine pairs
+#   tests/snap/run.sh xmigrate HV    live migration onto another backend
 #
 # Cases that need a KVM drive two hv processes and a control socket,
 # so they must share one machine: where the one KVM probe
@@ -116,5 +118,7 @@ restore) suite_restore ;;
 badfile) . tests/snap/badfile.sh; suite_badfile ;;
 control) . tests/snap/control.sh; suite_control ;;
 migrate) . tests/snap/migrate.sh; suite_migrate ;;
+xrestore) . tests/snap/xmove.sh; suite_xrestore ;;
+xmigrate) . tests/snap/xmove.sh; suite_xmigrate ;;
 *) echo "run.sh: unknown mode $MODE" >&2; exit 2 ;;
 esac

@@ -24,6 +24,11 @@ SUITES += snap-badfile-san snap-control snap-migrate
 SUITE_snap-migrate := @timeout=300 tests/snap/run.sh migrate $(BUILD)/hv/hv
 SUITE_snap-control := tests/snap/run.sh control $(BUILD)/hv/hv
 SUITE_snap-badfile-san := tests/snap/run.sh badfile $(BUILD)/hv/hv-san
+# Across backends (tests/snap/xmove.sh): restore and live migration
+# onto another backend, the guest re-bound on arrival.
+SUITES += snap-xrestore snap-xmigrate
+SUITE_snap-xrestore := @timeout=300 tests/snap/run.sh xrestore $(BUILD)/hv/hv
+SUITE_snap-xmigrate := @timeout=300 tests/snap/run.sh xmigrate $(BUILD)/hv/hv
 
 # The memory-writing guest (tests/snap/writer/), on the mini guest's
 # entry and link script.
