@@ -59,6 +59,10 @@ moved_checks() {
     report_block "$out2" 1 > "$D/$name.report"
     if ! grep -q "^hv: rebind: generation [0-9]*: backend $from -> $to" "$err2"; then
         echo "hv did not switch $from -> $to"
+    elif [ "$to" = none ] && ! grep -q "^hv: rebind: generation .*, no ROM in the window" "$err2"; then
+        echo "a ROM is in the window of a guest moved to none"
+    elif [ "$to" != none ] && ! grep -q "^hv: rebind: generation .*, ROM in the window" "$err2"; then
+        echo "no ROM in the window of a guest moved to $to"
     elif [ "$from" != none ] && ! grep -q "^hv: rebind: guest let go of $from" "$err2"; then
         echo "hv never saw the guest let go of $from"
     elif [ "$(tr -d '\r' < "$out2" | grep -c '^rebind: hop [0-9]*: backend ')" != 1 ]; then
