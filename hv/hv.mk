@@ -40,7 +40,7 @@ $(eval $(call unit_test,hv_xenlike,tests/unit/test_hv_xenlike.c hv/xenlike_check
 # Issue 12: the ring walker, PCI config space and the virtio transport.
 $(eval $(call unit_test,hv_virtq,tests/unit/test_hv_virtq.c hv/virtq.c hv/gmem.c))
 $(BUILD)/tests/hv_virtq $(BUILD)/tests/hv_virtq-san: hv/virtq.h hv/gmem.h
-$(eval $(call unit_test,hv_pci,tests/unit/test_hv_pci.c hv/bus.c hv/end.c hv/gmem.c hv/virtq.c hv/devices/pci.c hv/devices/virtio_pci.c))
+$(eval $(call unit_test,hv_pci,tests/unit/test_hv_pci.c hv/bus.c hv/end.c hv/gmem.c hv/virtq.c hv/devices/pci.c hv/devices/virtio_pci.c hv/snap_format.c))
 $(BUILD)/tests/hv_pci $(BUILD)/tests/hv_pci-san: $(HV_HDRS)
 $(eval $(call unit_test,hv_notify,tests/unit/test_hv_notify.c hv/notify.c))
 $(eval $(call unit_test,hv_pte,tests/unit/test_hv_pte.c hv/xenlike_check.c hv/vmwarelike_check.c hv/pte_check.c hv/gmem.c))

@@ -399,10 +399,6 @@ json_object *migrate__send(struct hv *hv, const char *uri, char *err, size_t err
 	json_object *rep = NULL;
 
 	err[0] = '\0';
-	if (dev__count() != 0) {
-		snprintf(err, errlen, "the virtio devices' state is not migrated by this hv yet");
-		return NULL;
-	}
 	m.npages = hv->gm.size / SNAP_PAGE;
 	words = (m.npages + 63) / 64;
 	m.bits = calloc(words, 8);

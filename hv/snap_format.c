@@ -61,6 +61,7 @@ void snap_buf_free(struct snap_buf *b)
 /* ---- parser ---------------------------------------------------------- */
 
 static int snap_check_backend(struct snap_view *v, char *err, size_t errlen);
+static int snap_check_vdev(struct snap_view *v, unsigned i, char *err, size_t errlen);
 
 static int snap_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -297,6 +298,9 @@ static int snap_check_devices(struct snap_view *v, uint64_t seen, char *err, siz
 	if (c->ndev != v->ndev)
 		return snap_err(err, errlen, "sizes do not add up: hv.config says %u devices, "
 				"the file has %u", c->ndev, v->ndev);
+	for (unsigned i = 0; i < v->ndev; i++)
+		if (snap_check_vdev(v, i, err, errlen))
+			return -1;
 	v->has_xsave = !!(seen & (1ull << 3));
 	v->has_fpu = !!(seen & (1ull << 4));
 	v->has_xcrs = !!(seen & (1ull << 5));
@@ -314,6 +318,139 @@ static int snap_check_devices(struct snap_view *v, uint64_t seen, char *err, siz
 			return snap_err(err, errlen, "section vm.%s: chip id %u", i == 2 ? "ioapic"
 					: i ? "pic1" : "pic0", v->chip[i].chip_id);
 	return snap_check_backend(v, err, errlen);
+}
+
+/* One queue: a power-of-two size; if enabled, its three areas aligned
+ * and inside RAM, outside the 0xA0000-0xFFFFF window (as virtq_start
+ * checks them when the driver enables a queue). */
+static int snap_vq_area(uint64_t gpa, uint64_t len, uint64_t align, uint64_t mem)
+{
+	return gpa % align == 0 && gpa <= mem && len <= mem - gpa &&
+	       !(gpa < GMEM_HOLE_END && gpa + len > GMEM_HOLE_START);
+}
+
+static int snap_check_vq(const struct snap_vdev *d, unsigned i, uint64_t mem,
+			 char *err, size_t errlen)
+{
+	const struct snap_vqueue *q = &d->q[i];
+	uint64_t n = q->size;
+
+	if (n == 0 || n > SNAP_VQ_MAX || (n & (n - 1)))
+		return snap_err(err, errlen, "section dev.pci.%02x: queue %u: size %llu "
+				"is not a power of two up to %u", d->slot, i,
+				(unsigned long long)n, SNAP_VQ_MAX);
+	if (q->enabled > 1 || q->reserved[0] | q->reserved[1] | q->reserved[2] ||
+	    (i >= d->nqueues && q->enabled))
+		return snap_err(err, errlen, "section dev.pci.%02x: queue %u: garbage "
+				"(enabled %u)", d->slot, i, q->enabled);
+	if (q->enabled && (!snap_vq_area(q->desc, 16 * n, 16, mem) ||
+			   !snap_vq_area(q->driver, 6 + 2 * n, 2, mem) ||
+			   !snap_vq_area(q->device, 6 + 8 * n, 4, mem)))
+		return snap_err(err, errlen, "section dev.pci.%02x: queue %u: an address "
+				"outside guest RAM (desc %#llx, driver %#llx, device %#llx)",
+				d->slot, i, (unsigned long long)q->desc,
+				(unsigned long long)q->driver, (unsigned long long)q->device);
+	if (q->enabled && ((uint16_t)(q->used_idx - q->signalled) > n))
+		return snap_err(err, errlen, "section dev.pci.%02x: queue %u: used index %u "
+				"more than the queue size past %u", d->slot, i, q->used_idx,
+				q->signalled);
+	return 0;
+}
+
+/* A kind's fixed shape: queues, config bytes, tail bytes (the
+ * balloon's grows with RAM: its bitmap). */
+static int snap_vdev_shape(const struct snap_vdev *d, uint64_t mem, unsigned *nq,
+			   unsigned *cfg_len, uint64_t *tail)
+{
+	if (memcmp(d->kind, "virtio-blk\0", 11) == 0) {
+		*nq = 1, *cfg_len = 0x24, *tail = sizeof(struct snap_vblk);
+	} else if (memcmp(d->kind, "virtio-console\0", 15) == 0) {
+		*nq = 2, *cfg_len = 12, *tail = sizeof(struct snap_vcon);
+	} else if (memcmp(d->kind, "virtio-balloon\0", 15) == 0) {
+		*nq = 2, *cfg_len = 8;
+		*tail = sizeof(struct snap_vbal) + (mem / SNAP_PAGE + 8) / 8;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* The balloon's bitmap: pages inside RAM, outside the window, and as
+ * many as it says. */
+static int snap_check_vbal(const struct snap_vdev *d, const uint8_t *tail, uint64_t mem,
+			   char *err, size_t errlen)
+{
+	struct snap_vbal b;
+	const uint8_t *map = tail + sizeof(b);
+	uint64_t pages = mem / SNAP_PAGE, n = 0;
+
+	memcpy(&b, tail, sizeof(b));
+	if (b.ram_pages != pages || b.target > pages || b.reserved)
+		return snap_err(err, errlen, "section dev.pci.%02x: garbage (balloon target %u, "
+				"%llu pages of RAM)", d->slot, b.target,
+				(unsigned long long)b.ram_pages);
+	for (uint64_t p = 0; p < (pages + 8) / 8 * 8; p++) {
+		if (!(map[p / 8] >> (p % 8) & 1))
+			continue;
+		if (p >= pages || (p * SNAP_PAGE >= GMEM_HOLE_START && p * SNAP_PAGE < GMEM_HOLE_END))
+			return snap_err(err, errlen, "section dev.pci.%02x: balloon page %llu "
+					"outside guest RAM", d->slot, (unsigned long long)p);
+		n++;
+	}
+	if (n != b.pages)
+		return snap_err(err, errlen, "sizes do not add up: dev.pci.%02x says %llu balloon "
+				"pages, its bitmap has %llu", d->slot,
+				(unsigned long long)b.pages, (unsigned long long)n);
+	return 0;
+}
+
+/* One "dev.pci.NN" section: decoded into v->vdev[i], every field in
+ * its range, its name its slot, its size its kind's. */
+static int snap_check_vdev(struct snap_view *v, unsigned i, char *err, size_t errlen)
+{
+	struct snap_vdev *d = &v->vdev[i];
+	uint64_t mem = v->h->mem_size, tail;
+	unsigned nq, cfg_len;
+	char name[SNAP_NAME_LEN];
+
+	if (v->dev[i].len < sizeof(*d))
+		return snap_err(err, errlen, "section %s: %llu bytes, a device needs at least %zu",
+				v->dev[i].name, (unsigned long long)v->dev[i].len, sizeof(*d));
+	memcpy(d, v->dev[i].p, sizeof(*d));
+	v->vtail[i] = v->dev[i].p + sizeof(*d);
+	snprintf(name, sizeof(name), "dev.pci.%02x", d->slot);
+	if (strcmp(name, v->dev[i].name) != 0 || d->slot == 0 || d->slot >= 32)
+		return snap_err(err, errlen, "section %s: unknown to this hv (slot %u)",
+				v->dev[i].name, d->slot);
+	if (d->layout != SNAP_VDEV_LAYOUT || d->kind[sizeof(d->kind) - 1] ||
+	    snap_vdev_shape(d, mem, &nq, &cfg_len, &tail))
+		return snap_err(err, errlen, "section %s: garbage (layout %u, not a virtio "
+				"device this hv has)", name, d->layout);
+	if (d->tail_len != tail || v->dev[i].len - sizeof(*d) != tail)
+		return snap_err(err, errlen, "sizes do not add up: section %s: %llu bytes, "
+				"a %s needs %llu", name, (unsigned long long)v->dev[i].len,
+				d->kind, (unsigned long long)(sizeof(*d) + tail));
+	if (d->nqueues != nq || d->cfg_len != cfg_len || d->irq > 15 || d->irq_level > 1 ||
+	    d->isr > 3 || d->reserved0 || (d->driver_features & ~d->features) ||
+	    (d->status & ~0xcfu) || d->bar_addr % 0x4000 || d->qsel > 0xff)
+		return snap_err(err, errlen, "section %s: garbage (queues %u, irq %u level %u, "
+				"isr %#x, status %#x, features %#llx of %#llx)", name,
+				d->nqueues, d->irq, d->irq_level, d->isr, d->status,
+				(unsigned long long)d->driver_features,
+				(unsigned long long)d->features);
+	for (unsigned q = 0; q < SNAP_VDEV_QUEUES; q++)
+		if (snap_check_vq(d, q, mem, err, errlen))
+			return -1;
+	if (memcmp(d->kind, "virtio-blk", 11) == 0) {
+		struct snap_vblk b;
+		memcpy(&b, v->vtail[i], sizeof(b));
+		if (b.ro > 1 || b.reserved || b.sectors == 0 || memchr(b.path, 0, sizeof(b.path)) == NULL)
+			return snap_err(err, errlen, "section %s: garbage (disk of %llu sectors, "
+					"ro %u)", name, (unsigned long long)b.sectors, b.ro);
+	}
+	if (memcmp(d->kind, "virtio-balloon", 15) == 0)
+		return snap_check_vbal(d, v->vtail[i], mem, err, errlen);
+	return 0;
 }
 
 /* The backend named in hv.config has its section, and only it; its

@@ -14,6 +14,7 @@
 #include "snap_kvm.h"
 #include "hcall.h"
 #include "backend.h"
+#include "devices/virtio_pci.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,13 +115,9 @@ int snapshot__state(struct hv *hv, struct snap_buf *b, char *err, size_t errlen)
 	struct snap_uart u;
 	struct snap_rtc r;
 
-	if (dev__count() != 0) {
-		snprintf(err, errlen, "the virtio devices' state is not saved by this hv yet: "
-			 "snapshot a guest without --disk, --virtio-console and --balloon");
-		return -1;
-	}
 	snprintf(c.backend, sizeof(c.backend), "%s", hv->opt.backend);
 	c.rom_len = hv->rom_len;
+	c.ndev = vdev__count();
 	snap_put(b, "hv.config", &c, sizeof(c));
 	if (hv->rom_len)
 		snap_put(b, "hv.rom", hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), hv->rom_len);
@@ -130,6 +127,10 @@ int snapshot__state(struct hv *hv, struct snap_buf *b, char *err, size_t errlen)
 	snap_put(b, "dev.com1", &u, sizeof(u));
 	rtc__save(&r);
 	snap_put(b, "dev.rtc", &r, sizeof(r));
+	if (vdev__save_all(hv, b)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (be && be->save && be->save(hv, b)) {
 		snprintf(err, errlen, "backend %s: its state could not be saved", be->name);
 		return -1;
@@ -369,9 +370,10 @@ int snapshot__load_state(struct hv *hv, const struct snap_view *v)
 	const struct hv_backend *be = hv_backend_find(v->cfg.backend);
 	char err[256];
 
-	if (dev__count() != 0 || v->ndev != 0) {
+	if (vdev__count() != v->ndev) {
 		fprintf(stderr, "hv: restore: the snapshot has %u virtio devices, this hv %u: "
-			"virtio state is not restored by this hv yet\n", v->ndev, dev__count());
+			"give hv the guest's device options (--disk, --virtio-console, "
+			"--balloon) in the same order\n", v->ndev, vdev__count());
 		return HV_EXIT_USAGE;
 	}
 	if (snap_load_vcpu(hv, v, err, sizeof(err)) || snap_load_vm(hv, v, err, sizeof(err))) {
@@ -380,6 +382,10 @@ int snapshot__load_state(struct hv *hv, const struct snap_view *v)
 	}
 	uart__load(&v->uart);
 	rtc__load(&v->rtc);
+	if (vdev__load_all(hv, v, err, sizeof(err))) {  /* after the irqchip: INTx */
+		fprintf(stderr, "hv: restore: %s\n", err);
+		return HV_EXIT_USAGE;
+	}
 	if (be && be->load && be->load(hv, v, err, sizeof(err))) {
 		fprintf(stderr, "hv: restore: backend %s: %s\n", be->name, err);
 		return HV_EXIT_INTERNAL;

@@ -112,6 +112,64 @@ struct snap_vmw {
 	uint64_t period_ns;     /* 0 one-shot, else >= VMW_PERIOD_MIN_NS */
 };
 
+/* "dev.pci.NN" (NN: the PCI slot, hex): one virtio-pci device
+ * (devices/virtio_pci.c), self-describing: this fixed part, then
+ * tail_len bytes of the device's own state (snap_vblk, snap_vcon or
+ * snap_vbal, the balloon's followed by its page bitmap). */
+#define SNAP_VDEV_LAYOUT 1
+#define SNAP_VDEV_QUEUES 4              /* VDEV_MAX_QUEUES */
+#define SNAP_VDEV_CFG    64             /* VDEV_CFG_MAX */
+#define SNAP_VQ_MAX      256            /* VIRTQ_MAX_SIZE */
+struct snap_vqueue {
+	uint16_t size;          /* a power of two, 1 .. SNAP_VQ_MAX */
+	uint16_t enabled;       /* 0 or 1 */
+	uint16_t last_avail;    /* next avail entry hv takes */
+	uint16_t used_idx;      /* next used index hv publishes */
+	uint16_t signalled;     /* used_idx at the last interrupt */
+	uint16_t reserved[3];   /* 0 */
+	uint64_t desc, driver, device;  /* guest-physical, as programmed */
+};
+struct snap_vdev {
+	char kind[16];          /* "virtio-blk", "virtio-console", "virtio-balloon" */
+	uint32_t layout;        /* SNAP_VDEV_LAYOUT */
+	uint32_t tail_len;      /* bytes after this struct */
+	/* PCI: hv's placement, and what the guest programmed. */
+	uint8_t slot, irq, irq_level, intx_line;  /* line: config 0x3c */
+	uint16_t command;       /* config 0x04 */
+	uint16_t reserved0;     /* 0 */
+	uint32_t bar0;          /* config 0x10, as the guest left it */
+	uint32_t bar_addr;      /* where hv placed BAR0 */
+	/* virtio-pci common configuration. */
+	uint64_t features, driver_features;
+	uint32_t dfsel, gfsel;
+	uint8_t status, isr, cfg_gen, nqueues;
+	uint16_t qsel;
+	uint16_t cfg_len;       /* bytes of cfg in use */
+	uint8_t cfg[SNAP_VDEV_CFG];     /* device-specific config, as read */
+	struct snap_vqueue q[SNAP_VDEV_QUEUES];
+};
+/* virtio-blk's tail: the restoring hv's --disk must match. */
+struct snap_vblk {
+	uint64_t sectors;       /* capacity in 512-byte sectors */
+	uint32_t ro;            /* 0 or 1 */
+	uint32_t reserved;      /* 0 */
+	char path[256];         /* the --disk it ran with, for the message */
+};
+/* virtio-console's tail: nothing is buffered in hv (no input; output
+ * is written as the chain is served). */
+struct snap_vcon {
+	uint64_t bytes_out;
+};
+/* virtio-balloon's tail, then (ram_pages + 8) / 8 bytes of bitmap:
+ * bit n set = page n is in the balloon (discarded by hv). */
+struct snap_vbal {
+	uint32_t target;        /* pages, <= ram_pages */
+	uint32_t reserved;      /* 0 */
+	uint64_t ram_pages;     /* the header's memory size / 4096 */
+	uint64_t pages;         /* bits set in the bitmap */
+	uint64_t inflates, deflates, bad_pfns;
+};
+
 /* What snap_parse() found: pointers into the caller's buffer (which
  * must stay mapped) and the decoded small sections. */
 struct snap_view {
@@ -145,6 +203,9 @@ struct snap_view {
 	/* "dev.<name>" sections of other devices (virtio), in file order. */
 	unsigned ndev;
 	struct { char name[SNAP_NAME_LEN]; const uint8_t *p; uint64_t len; } dev[SNAP_MAX_DEVS];
+	/* Each dev[i] decoded and checked: fixed part copied, tail at p. */
+	struct snap_vdev vdev[SNAP_MAX_DEVS];
+	const uint8_t *vtail[SNAP_MAX_DEVS];
 };
 
 /* Check and decode a whole snapshot of len bytes (the file's size):

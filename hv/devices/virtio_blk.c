@@ -11,6 +11,7 @@
  * Every buffer was range-checked by the ring walker (virtq.c). */
 #include "virtio_dev.h"
 #include "virtio_pci.h"
+#include "../snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -219,9 +220,46 @@ static void vblk_stats(struct hv *hv, struct vdev *v)
 		b->writes, b->bytes_written, b->flushes, b->ids, b->ioerr, b->unsupp, b->bad);
 }
 
+/* Snapshots (issue 14): the disk is the restoring hv's --disk, in the
+ * same place on the command line; its contents are the file's, not the
+ * snapshot's.  It must have the capacity and the ro-ness the guest saw. */
+static size_t vblk_state_len(struct hv *hv, struct vdev *v)
+{
+	(void)hv; (void)v;
+	return sizeof(struct snap_vblk);
+}
+
+static void vblk_save(struct hv *hv, struct vdev *v, uint8_t *tail)
+{
+	const struct vblk *b = v->priv;
+	struct snap_vblk s = { .sectors = b->sectors, .ro = b->ro };
+	(void)hv;
+
+	snprintf(s.path, sizeof(s.path), "%s", b->file);
+	memcpy(tail, &s, sizeof(s));
+}
+
+static int vblk_load(struct hv *hv, struct vdev *v, const uint8_t *tail,
+		     char *err, size_t errlen)
+{
+	const struct vblk *b = v->priv;
+	struct snap_vblk s;
+	(void)hv;
+
+	memcpy(&s, tail, sizeof(s));
+	if (s.sectors != b->sectors || s.ro != b->ro) {
+		snprintf(err, errlen, "%s: the guest's disk (%s) had %" PRIu64 " sectors%s; "
+			 "--disk %s has %" PRIu64 "%s", v->pci.name, s.path, s.sectors,
+			 s.ro ? ", read-only" : "", b->file, b->sectors, b->ro ? ", read-only" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static const struct vdev_ops vblk_ops = {
 	.kind = "virtio-blk", .id = VIRTIO_ID_BLOCK, .pci_class = 0x010000,
 	.nqueues = 1, .notify = vblk_notify, .stats = vblk_stats,
+	.state_len = vblk_state_len, .save = vblk_save, .load = vblk_load,
 };
 
 int vblk__add(struct hv *hv, unsigned i)

@@ -1,9 +1,11 @@
 /* virtio_pci.c: the virtio 1.x PCI transport; see virtio_pci.h. */
 #include "virtio_pci.h"
 #include "../hv.h"
+#include "../snapshot.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VIRTIO_PCI_CAP_COMMON  1
@@ -13,6 +15,8 @@
 #define VIRTIO_NO_VECTOR       0xffff
 
 static struct virtq_chain vdev_chain;   /* one request at a time: one vCPU */
+static struct vdev *vdev_all[PCI_MAX_SLOTS];    /* issue 14: in bus order */
+static unsigned vdev_n;
 
 static void put16(uint8_t *b, uint16_t v) { memcpy(b, &v, 2); }
 static void put32(uint8_t *b, uint32_t v) { memcpy(b, &v, 4); }
@@ -359,9 +363,169 @@ int vdev__add(struct hv *hv, struct vdev *v, const struct vdev_ops *ops,
 				.reset = vdev_reset_hook, .stats = vdev_stats,
 				.poll = ops->poll ? vdev_poll : NULL };
 	if (bus__register_mmio(v->pci.bar_addr, VDEV_BAR_SIZE, v->pci.name, vdev__mmio, v) ||
-	    dev__register(&d)) {
+	    dev__register(&d) || vdev_n == PCI_MAX_SLOTS) {
 		fprintf(stderr, "hv: %s: cannot register on the bus\n", v->pci.name);
 		return -1;
 	}
+	vdev_all[vdev_n++] = v;
+	return 0;
+}
+
+/* ---- snapshots (issue 14) ---------------------------------------------
+ * A device is saved with the vCPU stopped, between two KVM_RUNs.  hv
+ * serves every chain synchronously in the vCPU thread, inside the
+ * notify exit that announced it, so no request is ever half done: the
+ * state is the transport's registers, each queue's addresses and
+ * device-side indices, and the device's own (ops->save). */
+
+unsigned vdev__count(void)
+{
+	return vdev_n;
+}
+
+static void vdev_save_one(const struct vdev *v, struct snap_vdev *d)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->kind, sizeof(d->kind), "%s", v->ops->kind);
+	d->layout = SNAP_VDEV_LAYOUT;
+	d->slot = v->pci.slot;
+	d->irq = v->pci.irq;
+	d->irq_level = v->pci.irq_level;
+	d->intx_line = v->pci.cfg[PCI_INTERRUPT_LINE];
+	d->command = get16(&v->pci.cfg[PCI_COMMAND]);
+	d->bar0 = get32(&v->pci.cfg[PCI_BAR0]);
+	d->bar_addr = v->pci.bar_addr;
+	d->features = v->features;
+	d->driver_features = v->driver_features;
+	d->dfsel = v->dfsel;
+	d->gfsel = v->gfsel;
+	d->status = v->status;
+	d->isr = v->isr;
+	d->cfg_gen = v->cfg_gen;
+	d->nqueues = (uint8_t)v->ops->nqueues;
+	d->qsel = v->qsel;
+	d->cfg_len = (uint16_t)v->cfg_len;
+	memcpy(d->cfg, v->cfg, sizeof(d->cfg));
+	for (unsigned i = 0; i < VDEV_MAX_QUEUES; i++) {
+		const struct vdev_queue *q = &v->q[i];
+		d->q[i] = (struct snap_vqueue){
+			.size = q->size, .enabled = q->enabled,
+			.last_avail = q->vq.last_avail, .used_idx = q->vq.used_idx,
+			.signalled = q->vq.signalled,
+			.desc = q->desc, .driver = q->driver, .device = q->device,
+		};
+	}
+}
+
+int vdev__save_all(struct hv *hv, struct snap_buf *b)
+{
+	for (unsigned i = 0; i < vdev_n; i++) {
+		struct vdev *v = vdev_all[i];
+		size_t tail = v->ops->state_len(hv, v);
+		struct snap_vdev *d = calloc(1, sizeof(*d) + tail);
+		char name[SNAP_NAME_LEN];
+
+		if (d == NULL)
+			return -1;
+		vdev_save_one(v, d);
+		d->tail_len = (uint32_t)tail;
+		v->ops->save(hv, v, (uint8_t *)(d + 1));
+		snprintf(name, sizeof(name), "dev.pci.%02x", v->pci.slot);
+		snap_put(b, name, d, sizeof(*d) + tail);
+		free(d);
+	}
+	return 0;
+}
+
+/* The guest-writable PCI registers back through their write masks
+ * (IDs and hv's placement stay this hv's own). */
+static void vdev_load_pci(struct vdev *v, const struct snap_vdev *d)
+{
+	uint8_t raw[256];
+
+	memcpy(raw, v->pci.cfg, sizeof(raw));
+	put16(&raw[PCI_COMMAND], d->command);
+	put32(&raw[PCI_BAR0], d->bar0);
+	raw[PCI_INTERRUPT_LINE] = d->intx_line;
+	for (unsigned k = 0; k < sizeof(raw); k++)
+		v->pci.cfg[k] = (uint8_t)((v->pci.cfg[k] & ~v->pci.wmask[k]) |
+					  (raw[k] & v->pci.wmask[k]));
+}
+
+/* Queue i as the driver had it: areas checked again against this RAM
+ * (virtq_start), then the device-side indices where they were. */
+static int vdev_load_queue(struct hv *hv, struct vdev *v, unsigned i,
+			   const struct snap_vqueue *s, char *err, size_t errlen)
+{
+	struct vdev_queue *q = &v->q[i];
+
+	*q = (struct vdev_queue){ .size = s->size, .desc = s->desc,
+				  .driver = s->driver, .device = s->device };
+	if (!s->enabled)
+		return 0;
+	q->vq = (struct virtq){
+		.gm = &hv->gm, .size = q->size, .desc = q->desc,
+		.avail = q->driver, .used = q->device,
+		.event_idx = vdev__has(v, VIRTIO_RING_F_EVENT_IDX),
+		.indirect = vdev__has(v, VIRTIO_RING_F_INDIRECT_DESC),
+	};
+	if (virtq_start(&q->vq)) {
+		snprintf(err, errlen, "%s: queue %u: %s", v->pci.name, i, q->vq.err);
+		return -1;
+	}
+	q->vq.last_avail = s->last_avail;
+	q->vq.used_idx = s->used_idx;
+	q->vq.signalled = s->signalled;
+	q->enabled = 1;
+	return 0;
+}
+
+static int vdev_load_one(struct hv *hv, struct vdev *v, const struct snap_vdev *d,
+			 const uint8_t *tail, char *err, size_t errlen)
+{
+	if (strcmp(d->kind, v->ops->kind) || d->slot != v->pci.slot || d->irq != v->pci.irq ||
+	    d->bar_addr != v->pci.bar_addr) {
+		snprintf(err, errlen, "the snapshot has a %s at 00:%02x.0, this hv a %s: give "
+			 "hv the guest's device options (--disk, --virtio-console, --balloon) "
+			 "in the same order", d->kind, d->slot, v->pci.name);
+		return -1;
+	}
+	if ((d->features & ~v->features) || (d->driver_features & ~v->features)) {
+		snprintf(err, errlen, "%s: the guest negotiated features %#llx, this hv "
+			 "offers %#llx", v->pci.name, (unsigned long long)d->driver_features,
+			 (unsigned long long)v->features);
+		return -1;
+	}
+	vdev_load_pci(v, d);
+	v->driver_features = d->driver_features;
+	v->dfsel = d->dfsel;
+	v->gfsel = d->gfsel;
+	v->status = d->status;
+	v->isr = d->isr;
+	v->cfg_gen = d->cfg_gen;
+	v->qsel = d->qsel;
+	for (unsigned i = 0; i < v->cfg_len; i++)   /* what the driver wrote */
+		v->cfg[i] = (uint8_t)((v->cfg[i] & ~v->cfg_wmask[i]) |
+				      (d->cfg[i] & v->cfg_wmask[i]));
+	for (unsigned i = 0; i < VDEV_MAX_QUEUES; i++)
+		if (vdev_load_queue(hv, v, i, &d->q[i], err, errlen))
+			return -1;
+	if (v->ops->load(hv, v, tail, err, errlen))
+		return -1;
+	pci__set_irq(hv, &v->pci, d->irq_level);    /* the INTx level it had */
+	return 0;
+}
+
+int vdev__load_all(struct hv *hv, const struct snap_view *sv, char *err, size_t errlen)
+{
+	if (sv->ndev != vdev_n) {
+		snprintf(err, errlen, "the snapshot has %u virtio devices, this hv %u: give hv "
+			 "the guest's device options (--disk, --virtio-console, --balloon) in "
+			 "the same order", sv->ndev, vdev_n);
+		return -1;
+	}
+	for (unsigned i = 0; i < vdev_n; i++)
+		if (vdev_load_one(hv, vdev_all[i], &sv->vdev[i], sv->vtail[i], err, errlen))
+			return -1;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #define HV_VIRTIO_PCI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pci.h"
@@ -70,6 +71,14 @@ struct vdev_ops {
 	void (*reset)(struct hv *hv, struct vdev *v);     /* may be NULL */
 	void (*poll)(struct hv *hv, struct vdev *v);      /* may be NULL */
 	void (*stats)(struct hv *hv, struct vdev *v);     /* may be NULL */
+	/* Snapshots (issue 14), vCPU stopped: the device's own state
+	 * after the transport's (struct snap_vblk, ...): its bytes, the
+	 * bytes themselves, and back (checked by snap_parse already;
+	 * load refuses what does not fit this hv: 0, or -1 with err). */
+	size_t (*state_len)(struct hv *hv, struct vdev *v);
+	void (*save)(struct hv *hv, struct vdev *v, uint8_t *tail);
+	int (*load)(struct hv *hv, struct vdev *v, const uint8_t *tail,
+		    char *err, size_t errlen);
 };
 
 struct vdev_queue {
@@ -114,6 +123,16 @@ void vdev__process(struct hv *hv, struct vdev *v, unsigned q, vdev_req_fn fn);
  * driver gets ISR bit 1 and an interrupt. */
 void vdev__config_changed(struct hv *hv, struct vdev *v);
 bool vdev__has(const struct vdev *v, unsigned bit);   /* negotiated */
+
+/* Issue 14: every virtio device's state as "dev.pci.NN" sections, in
+ * slot order; and back, onto this hv's devices (which the restoring
+ * command line made: the same kinds in the same order, or refused
+ * with the reason).  vdev__count: devices on the bus. */
+struct snap_buf;
+struct snap_view;
+unsigned vdev__count(void);
+int vdev__save_all(struct hv *hv, struct snap_buf *b);
+int vdev__load_all(struct hv *hv, const struct snap_view *sv, char *err, size_t errlen);
 
 /* For unit tests and the fuzzer: the MMIO handler of BAR0. */
 void vdev__mmio(struct hv *hv, uint64_t gpa, void *data, unsigned len,

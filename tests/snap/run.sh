@@ -8,6 +8,8 @@
 #   tests/snap/run.sh migrate HV     live migration under a memory writer
 #   tests/snap/run.sh xrestore HV    restore onto another backend, nine pairs
 #   tests/snap/run.sh xmigrate HV    live migration onto another backend
+#   tests/snap/run.sh vstate HV      the virtio devices across a snapshot
+#                                    and a migration (vstate.sh)
 #
 # Cases that need a KVM drive two hv processes and a control socket,
 # so they must share one machine: where the one KVM probe
@@ -19,7 +21,7 @@
 # of sanitizer reports.  Run from the top of the tree.
 set -u
 
-MODE=${1:?usage: run.sh restore|badfile|control|migrate HV}
+MODE=${1:?usage: run.sh restore|badfile|control|migrate|vstate HV}
 HV=${2:?usage: run.sh MODE HV}
 INSIDE=${3:-}
 D=build/snap-test/$MODE
@@ -120,5 +122,6 @@ control) . tests/snap/control.sh; suite_control ;;
 migrate) . tests/snap/migrate.sh; suite_migrate ;;
 xrestore) . tests/snap/xmove.sh; suite_xrestore ;;
 xmigrate) . tests/snap/xmove.sh; suite_xmigrate ;;
+vstate) . tests/snap/vstate.sh; suite_vstate ;;
 *) echo "run.sh: unknown mode $MODE" >&2; exit 2 ;;
 esac

@@ -20,7 +20,8 @@ $(BUILD)/tests/hv_snapshot $(BUILD)/tests/hv_snapshot-san: hv/snapshot.h hv/gmem
 SNAP_DEPS := $(BUILD)/hv/hv $(BUILD)/hv/hv-san $(BUILD)/tests/qmpc $(BUILD)/kernel
 SUITES += snap-restore
 SUITE_snap-restore := @timeout=300 tests/snap/run.sh restore $(BUILD)/hv/hv
-SUITES += snap-badfile-san snap-control snap-migrate
+SUITES += snap-badfile-san snap-control snap-migrate snap-vstate
+SUITE_snap-vstate := @timeout=400 tests/snap/run.sh vstate $(BUILD)/hv/hv
 SUITE_snap-migrate := @timeout=300 tests/snap/run.sh migrate $(BUILD)/hv/hv
 SUITE_snap-control := tests/snap/run.sh control $(BUILD)/hv/hv
 SUITE_snap-badfile-san := tests/snap/run.sh badfile $(BUILD)/hv/hv-san
