@@ -119,15 +119,18 @@ check_boot() {
 }
 
 check_markdown() {
-    local why=() s e o
+    local why=() s e o table
     # extended regular expressions; an environment may carry "(nested)"
     for s in '## Matrix' '## Targets' '## Per op' '## Ratio to never' '## Macro workloads' \
              '## hv( \(nested\))?: exits' '## hv against QEMU KVM' '## Gaps and skips'; do
         grep -Eq "^$s" "$DIR/report.md" || why+=("report.md: no section '$s'")
     done
     for e in $BENCH_ENVS; do
+        # the table once, in a variable: `sed | grep -q` under pipefail
+        # failed when grep quit early and sed took SIGPIPE (wide tables)
+        table=$(sed -En "/^### $e( \(nested\))?:/,/^#/p" "$DIR/report.md")
         for o in $(bench_ops); do
-            sed -En "/^### $e( \(nested\))?:/,/^#/p" "$DIR/report.md" | grep -q "^| $o |" ||
+            grep -q "^| $o |" <<< "$table" ||
                 why+=("report.md: no row for $o in the $e table")
         done
     done

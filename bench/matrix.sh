@@ -3,14 +3,17 @@
 #
 # BENCH_ENVS   environments (columns), in report order
 # BENCH_PATHS  paravirtual paths (rows), in report order; nopv first,
-#              as every ratio is taken against it
+#              as every ratio is taken against it.  testrom is the
+#              tests' ROM (ABI 1.2, inline answers for the irq ops,
+#              CALLs for the rest): it needs no host side, so it is the
+#              ROM path whose instruction count TCG can give
 # bench_env_desc_nested  the same, where an environment ran nested
 # bench_accel_note  what figures mean where a KVM environment ran nested
 # bench_ops    prints the op names, in run order, from the one table
 #              that defines them (kernel/bench/bench.c)
 
 BENCH_ENVS="tcg kvm hv"
-BENCH_PATHS="nopv patched nopatch xenlike vmwarelike"
+BENCH_PATHS="nopv patched nopatch testrom xenlike vmwarelike"
 
 # One line describing an environment.
 bench_env_desc() {
@@ -44,6 +47,7 @@ bench_path_desc() {
     nopv) echo "build/kernel-nopv: never paravirtualized, the native instruction inline" ;;
     patched) echo "build/kernel, no ROM: every site patched to native code at boot" ;;
     nopatch) echo "build/kernel pvops=nopatch: every site an indirect call through the op table" ;;
+    testrom) echo "build/kernel with the test ROM (build/backends/testrom.rom, QEMU TCG only): sites patched into its inline answers (irq ops) or CALLs to its entries" ;;
     xenlike) echo "build/kernel with the Xen-like ROM (hv --backend xenlike): sites patched into the ROM" ;;
     vmwarelike) echo "build/kernel with the VMware-like ROM (hv --backend vmwarelike): sites patched into the ROM" ;;
     *) echo "unknown path" ;;

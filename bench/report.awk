@@ -287,7 +287,7 @@ function md_matrix(    i, j, c, s, line) {
 	print ""
 }
 
-function md_targets(    o, a, b, c, k, x, y, site, inl, met, r, v) {
+function md_targets(    o, a, b, c, t, k, x, y, site, tsite, inl, met, met1, nso, tmp, r, v) {
 	print "## Targets: patched native against never-paravirtualized (QEMU TCG icount)"
 	print ""
 	if (!(("tcg" SUBSEP "nopv") in hdr) || !(("tcg" SUBSEP "patched") in hdr)) {
@@ -295,34 +295,52 @@ function md_targets(    o, a, b, c, k, x, y, site, inl, met, r, v) {
 		print ""
 		return
 	}
-	print "Instructions per unit.  *site* is how the patcher left the op's call sites in the"
-	print "patched kernel; the target is zero extra instructions where they are inlined."
+	print "Instructions per unit, one run.  *site* is how the patcher left the op's call sites in"
+	print "the patched kernel (and under the test ROM: rom-inline = the ROM's inline bytes, call ="
+	print "a CALL into the ROM, inline = native); the targets: at most one extra instruction per op"
+	print "(a unit of irq_pair or save_restore_fl is two ops) where the sites are inlined, and zero"
+	print "where a longer encoding fits the site."
 	print ""
-	print "| op | unit | site (patched) | nopv | patched | extra | nopatch | extra | target |"
-	print "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
-	inl = 0; met = 0
+	print "| op | unit | site (patched) | nopv | patched | extra | nopatch | extra | testrom | site (testrom) | target |"
+	print "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+	inl = 0; met = 0; met1 = 0
 	for (o = 1; o <= nop; o++) {
 		a = "tcg" SUBSEP "nopv" SUBSEP ops[o]; b = "tcg" SUBSEP "patched" SUBSEP ops[o]
-		c = "tcg" SUBSEP "nopatch" SUBSEP ops[o]
+		c = "tcg" SUBSEP "nopatch" SUBSEP ops[o]; t = "tcg" SUBSEP "testrom" SUBSEP ops[o]
 		if (ost[a] != "ok" || ost[b] != "ok") continue
 		site = sitekind("tcg", "patched", ops[o])
+		tsite = ost[t] == "ok" ? sitekind("tcg", "testrom", ops[o]) : "-"
 		x = sprintf("%+.2f", omed[b] - omed[a])
 		y = ost[c] == "ok" ? sprintf("%+.2f", omed[c] - omed[a]) : "-"
+		# issue 13: +0 where a longer encoding fits, else at most +1
+		# per op the unit runs (irq_pair and save_restore_fl: two)
 		v = "-"
 		if (site == "inline") {
 			inl++
-			if (omed[b] - omed[a] <= 0.005) { met++; v = "met" } else v = "missed"
+			nso = split(sites[ops[o]], tmp, " ")
+			if (omed[b] - omed[a] <= 0.005) { met++; met1++; v = "+0 met" }
+			else if (omed[b] - omed[a] <= nso + 0.005) { met1++; v = "+1/op met, +0 missed" }
+			else v = "missed"
 		}
 		print "| " ops[o] " | " unit[ops[o]] " | " site " | " omed[a] " | " omed[b] " | " x " | " \
-			(ost[c] == "ok" ? omed[c] : "-") " | " y " | " v " |"
+			(ost[c] == "ok" ? omed[c] : "-") " | " y " | " (ost[t] == "ok" ? omed[t] : "-") " | " \
+			tsite " | " v " |"
 	}
 	print ""
-	print "Inlined sites at zero extra instructions: " met " of " inl " ops."
+	print "Inlined sites at zero extra instructions: " met " of " inl " ops; at most one extra per op: " met1 " of " inl "."
 	print ""
 	r = ratio("tcg", "patched", "lat_mmap")
 	if (r != "-")
 		printf "Macro workload (lat_mmap, per page): patched / nopv = %.4f (%+.2f%%); target within 0.5%%: **%s**.\n",
 			r, (r - 1) * 100, (r - 1 <= 0.005 && 1 - r <= 0.005) ? "met" : "missed"
+	r = ratio("tcg", "patched", "proc_switch")
+	if (r != "-")
+		printf "Macro workload (proc_switch): patched / nopv = %.4f (%+.2f%%); target within 1%%: **%s**.\n",
+			r, (r - 1) * 100, (r - 1 <= 0.01) ? "met" : "missed"
+	r = ratio("tcg", "patched", "pte_lazy512")
+	if (r != "-")
+		printf "512 lazy pte writes: patched / nopv = %.4f (%+.2f%%); target within 5%%: **%s**.\n",
+			r, (r - 1) * 100, (r - 1 <= 0.05) ? "met" : "missed"
 	r = ratio("tcg", "nopatch", "lat_mmap")
 	if (r != "-") printf "Unpatched (indirect calls) for comparison: nopatch / nopv = %.4f (%+.2f%%).\n", r, (r - 1) * 100
 	print ""
@@ -458,14 +476,16 @@ function md_gaps(    i, j, o, c, k, n) {
 
 # ---- chart data ----
 
-function chart_tcg(    o, j, line, k, v) {
-	line = "op"
-	for (j = 1; j <= 3; j++) line = line "\t" paths[j]
+# One column per path that can run under TCG (the hv ROMs cannot).
+function chart_tcg(    o, j, line, k, v, use, n) {
+	line = "op"; n = 0
+	for (j = 1; j <= npath; j++)
+		if (paths[j] != "xenlike" && paths[j] != "vmwarelike") { use[++n] = paths[j]; line = line "\t" paths[j] }
 	print line
 	for (o = 1; o <= nop; o++) {
 		line = ops[o]
-		for (j = 1; j <= 3; j++) {
-			k = "tcg" SUBSEP paths[j] SUBSEP ops[o]
+		for (j = 1; j <= n; j++) {
+			k = "tcg" SUBSEP use[j] SUBSEP ops[o]
 			v = (ost[k] == "ok" && omed[k] + 0 > 0) ? omed[k] : "?"
 			line = line "\t" v
 		}

@@ -128,7 +128,7 @@ set logscale y
 set multiplot layout 2,1
 set title 'QEMU TCG -icount shift=0: guest instructions per unit (exact; log scale)'
 set ylabel 'instructions per unit'
-plot for [c=2:4] '$DIR/chart-tcg.dat' using c:xtic(1) title columnheader(c)
+plot for [c=2:$(( $(head -n 1 "$DIR/chart-tcg.dat" | awk -F '\t' '{ print NF }') ))] '$DIR/chart-tcg.dat' using c:xtic(1) title columnheader(c)
 set title "Ratio to the never-paravirtualized build (medians; log scale; 1 = same cost)$nested"
 set ylabel 'ratio to nopv'
 plot for [c=2:$(( $(head -n 1 "$DIR/chart-ratio.dat" | awk -F '\t' '{ print NF }') ))] '$DIR/chart-ratio.dat' using c:xtic(1) title columnheader(c)

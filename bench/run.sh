@@ -113,6 +113,10 @@ cell_gap() {
     [[ " $SELECTED " == *" $env "* ]] ||
         { echo "environment not selected in this run (--envs $SELECTED)"; return; }
     case $path in
+    testrom)
+        [ "$env" = tcg ] || { echo "the test ROM is a QEMU TCG fixture for exact instruction counts (it answers the irq ops inline and CALLs its own entries for the rest); under KVM and hv the real backends' rows stand for ROM paths"; return; }
+        [ -r "$TOP/build/backends/testrom.rom" ] ||
+            { echo "build/backends/testrom.rom is not built"; return; } ;;
     xenlike|vmwarelike)
         [ "$env" = hv ] || { echo "a ROM backend needs its host side in hv (hypercall and backdoor ports); QEMU has none"; return; }
         [ -r "$TOP/build/backends/$path.rom" ] ||
@@ -142,6 +146,8 @@ cell_args() {
     hv) ARGS+=(--timeout 120) ;;
     esac
     case $path in
+    testrom)
+        ARGS+=(--option-rom "$TOP/build/backends/testrom.rom") ;;
     xenlike|vmwarelike)
         ARGS+=(--option-rom "$TOP/build/backends/$path.rom"
                --hv-arg --backend --hv-arg "$path") ;;
@@ -170,7 +176,7 @@ judge_cell() {
         return
     fi
     case $path in
-    xenlike|vmwarelike)
+    testrom|xenlike|vmwarelike)
         # the ROM must really have bound, not a fallback to native
         grep -qi "^# bench: .*backend=[^ ]*${path%like}" "$log" ||
             { VERDICT=gap

@@ -128,6 +128,18 @@ case_missing_op() {
     expect_broken missing-op "tcg/patched: op cpuid" "an op missing from one log fails the check"
 }
 
+# The test ROM column (issue 13 item 4): its cell and each of its ops
+# are required like any other.
+case_missing_testrom() {
+    canned_copy missing-testrom-op
+    sed -i '/^# bench: op=lat_mmap /d; /^ok [0-9]* lat_mmap$/d' "$WORK/missing-testrom-op/raw/tcg-testrom.log"
+    expect_broken missing-testrom-op "tcg/testrom: op lat_mmap" "an op missing from the test ROM's log fails the check"
+    canned_copy no-testrom-cell
+    grep -v "^tcg	testrom	" "$WORK/no-testrom-cell/cells.tsv" > "$WORK/no-testrom-cell/cells.new" &&
+        mv "$WORK/no-testrom-cell/cells.new" "$WORK/no-testrom-cell/cells.tsv"
+    expect_broken no-testrom-cell "cell tcg/testrom" "a missing test ROM cell fails the check"
+}
+
 case_gap_without_reason() {
     canned_copy no-reason
     awk -F '\t' 'BEGIN { OFS = "\t" } $1 == "kvm" && $2 == "xenlike" { $4 = "-" } { print }' \
@@ -155,17 +167,21 @@ case_real_tcg() {
     grep -q '^| irq_pair | pair | inline | ' "$out/report.md"
     result $? "real TCG run reports how the patched sites were left" \
         "no '| irq_pair | pair | inline |' row in $out/report.md"
+    grep -Eq '^\| irq_pair \| pair \| inline \|( [-+0-9.]+ \|){5} [0-9.]+ \| rom-inline \|' "$out/report.md"
+    result $? "real TCG run has the test ROM's figure and inline sites in the targets table" \
+        "no irq_pair row with a testrom figure and rom-inline sites in $out/report.md"
 }
 
 main() {
     mkdir -p "$WORK"
     echo "TAP version 13"
-    echo "1..12"
+    echo "1..15"
     case_complete
     case_nested
     case_nested_unrecorded
     case_nested_unlabelled
     case_missing_op
+    case_missing_testrom
     case_gap_without_reason
     case_missing_cell
     case_real_tcg
