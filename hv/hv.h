@@ -97,6 +97,7 @@ struct hv {
 	uint8_t *hole;              /* backing of the read-only 0xA0000-0xFFFFF */
 	uint32_t entry, info_gpa;
 	int ended, status;
+	unsigned long int3_emulated;	/* int3s KVM could not emulate (vcpu_int3) */
 	int dump;                   /* register dump after the reason */
 	char reason[256];
 	struct hv_stats stats;

@@ -125,6 +125,9 @@ void stats__print(struct hv *hv)
 		if (s->reason[r])
 			fprintf(stderr, "hv: stats:   reason %-14s %10" PRIu64 "\n",
 				stats__reason_name(r), s->reason[r]);
+	if (hv->int3_emulated)
+		fprintf(stderr, "hv: stats:   int3 injected by hv %lu (KVM's emulator could not)\n",
+			hv->int3_emulated);
 	for (unsigned p = 0; p < 0x10000; p++)
 		if (s->port[p])
 			fprintf(stderr, "hv: stats:   port %#06x %-10s %10" PRIu64 "\n",

@@ -268,6 +268,9 @@ static void vcpu_crash(struct hv *hv)
 	case KVM_EXIT_INTERNAL_ERROR:
 		hv_end(hv, HV_EXIT_CRASH, "guest crashed: KVM internal error %u (%s)",
 		       run->internal.suberror, vcpu_suberror(run->internal.suberror));
+		for (unsigned i = 0; i < run->internal.ndata && i < 16; i++)
+			fprintf(stderr, "hv:   internal.data[%u] %016llx\n", i,
+				(unsigned long long)run->internal.data[i]);
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
 		hv_end(hv, HV_EXIT_CRASH, "guest crashed: system event %u (reset or power-off)",
@@ -280,9 +283,52 @@ static void vcpu_crash(struct hv *hv)
 	hv->dump = 1;
 }
 
+/*
+ * An int3 that KVM's instruction emulator gave up on.  Where KVM runs
+ * guest code through its emulator (the software "PVM" KVM), the emulator
+ * handles int only in real mode, so a guest's int3 (the patcher's guard
+ * on a site in flux, a debugger's breakpoint) ends the run with an
+ * emulation failure whose instruction bytes start with 0xcc.  hv does
+ * what the CPU would: #BP is a trap, so rip moves past the int3 and the
+ * exception is injected with no error code.  Returns 1 when it did.
+ */
+static int vcpu_int3(struct hv *hv)
+{
+	struct kvm_run *run = hv->run;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_vcpu_events ev;
+
+	if (run->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
+	    run->emulation_failure.ndata < 3 ||
+	    !(run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) ||
+	    run->emulation_failure.insn_size < 1 ||
+	    run->emulation_failure.insn_bytes[0] != 0xcc)
+		return 0;
+	if (ioctl(hv->vcpu, KVM_GET_SREGS, &sregs) || !(sregs.cr0 & 1) ||
+	    ioctl(hv->vcpu, KVM_GET_REGS, &regs) ||
+	    ioctl(hv->vcpu, KVM_GET_VCPU_EVENTS, &ev) || ev.exception.injected ||
+	    ev.exception.pending)
+		return 0;
+	regs.rip += 1;
+	memset(&ev.exception, 0, sizeof(ev.exception));
+	ev.exception.injected = 1;
+	ev.exception.nr = 3;
+	ev.flags = 0;			/* change nothing else */
+	if (ioctl(hv->vcpu, KVM_SET_REGS, &regs) ||
+	    ioctl(hv->vcpu, KVM_SET_VCPU_EVENTS, &ev))
+		return 0;
+	hv->int3_emulated++;
+	return 1;
+}
+
 static void vcpu_exit(struct hv *hv)
 {
 	switch (hv->run->exit_reason) {
+	case KVM_EXIT_INTERNAL_ERROR:
+		if (!vcpu_int3(hv))
+			vcpu_crash(hv);
+		break;
 	case KVM_EXIT_IO:
 		vcpu_io(hv);
 		break;
