@@ -15,6 +15,7 @@
 #include "xenlike_check.h"
 #include "notify.h"
 #include "control.h"            /* issue 14: a command ends a block */
+#include "bus.h"              /* dev__poll_all inside a block */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -87,7 +88,7 @@ static int xl_user_mode(struct hv *hv)
  * to call back (XL_HC_EVTCHN_UPCALL), and xl_poll raises it once the
  * flag is clear, as it does the upcall.  Lowering a line is never held. */
 static uint32_t xl_held_lines;		/* bit n: line n held back */
-static uint64_t xl_lines_raised;	/* held lines raised (ends a block) */
+static uint64_t xl_lines_raised;	/* lines raised, held or not (ends a block) */
 
 static int xl_guest_unmasked(struct hv *hv)
 {
@@ -102,8 +103,10 @@ static int xl_irq_gate(struct hv *hv, int line, int level)
 		xl_held_lines &= ~bit;
 		return 0;
 	}
-	if (!xl.ready || xl_guest_unmasked(hv))
+	if (!xl.ready || xl_guest_unmasked(hv)) {
+		xl_lines_raised++;	/* raised now: it ends a block too */
 		return 0;
+	}
 	xl_held_lines |= bit;
 	xl.sh->vcpu0.upcall_pending = 1;
 	return 1;
@@ -378,12 +381,14 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 	sigaddset(&block, XL_KICK_SIGNAL);
 	sigaddset(&block, SIGALRM);
 	sigaddset(&block, SIGRTMIN + 3);        /* control.c's kick */
+	sigaddset(&block, SIGRTMIN + 2);        /* a device thread's kick */
 	sigprocmask(SIG_BLOCK, &block, &old);
 	injected = sh->upcalls_injected;
 	raised = xl_lines_raised;
 	if (hc->arg[0] == XL_BLOCK_UNMASK)
 		sh->vcpu0.upcall_mask = 0;
 	for (;;) {
+		dev__poll_all(hv);      /* device work other threads queued */
 		xl_poll(hv);
 		if (hv->ended || timer__expired() || control__pending() ||
 		    sh->upcalls_injected != injected ||
