@@ -28,6 +28,8 @@ struct kopts {
 	bool rebind_off;		/* rebind=off: never re-bind */
 	unsigned rebind_wait;		/* rebind.wait=N: N re-binds before test/bench */
 	bool rebind_hop;		/* rebind.hop: a re-bind comes during the tests */
+	bool no_int3;			/* noint3: the platform cannot run an int3
+					 * (QEMU on a KVM that emulates) */
 };
 
 /* Called once per word the parser does not take; msg says why. */

@@ -120,6 +120,21 @@ static void rebind_options(void **st)
 	assert_int_equal(parse("rebind=on", &o), 1);
 }
 
+/* noint3 (QEMU on a KVM that emulates) and rominline=off: bare words. */
+static void platform_words(void **st)
+{
+	(void)st;
+	struct kopts o;
+	assert_int_equal(parse("test", &o), 0);
+	assert_false(o.no_int3);
+	assert_false(o.rom_inline_off);
+	assert_int_equal(parse("noint3 rominline=off", &o), 0);
+	assert_true(o.no_int3);
+	assert_true(o.rom_inline_off);
+	assert_int_equal(parse("noint3=1", &o), 1);
+	assert_false(o.no_int3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +144,7 @@ int main(void)
 		cmocka_unit_test(image_path_first_word_skipped),
 		cmocka_unit_test(overlong_value_refused),
 		cmocka_unit_test(rebind_options),
+		cmocka_unit_test(platform_words),
 	};
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }
