@@ -369,6 +369,30 @@ static int xl_hc_set_timer(struct hv *hv, struct hv_hcall *hc)
  * nothing.  Either ends when hv is stopping.  The kick signal stays
  * blocked except inside sigsuspend, so none is lost between test and
  * sleep. */
+/*
+ * Whether the 8259s hold a request the vCPU has not taken: a line raised
+ * (level, unmasked) and not yet in service.  Hardware KVM delivers such
+ * a request on the next entry, before the guest can block again; the
+ * software PVM KVM runs on and the guest may block first, its interrupt
+ * waiting in the PIC while hv waits for an event that already came (the
+ * guest's virtio-blk then fell back to polling after a second).
+ */
+static int xl_pic_pending(struct hv *hv)
+{
+	struct kvm_irqchip m = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
+	struct kvm_irqchip sl = { .chip_id = KVM_IRQCHIP_PIC_SLAVE };
+	unsigned mreq, sreq;
+
+	if (ioctl(hv->vm, KVM_GET_IRQCHIP, &m) < 0 ||
+	    ioctl(hv->vm, KVM_GET_IRQCHIP, &sl) < 0)
+		return 0;
+	sreq = sl.chip.pic.irr & ~sl.chip.pic.imr & ~sl.chip.pic.isr;
+	mreq = m.chip.pic.irr & ~m.chip.pic.imr & ~m.chip.pic.isr;
+	if (sreq && !(m.chip.pic.imr & 4))
+		mreq |= 4;
+	return mreq != 0;
+}
+
 static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 {
 	sigset_t block, old;
@@ -393,7 +417,8 @@ static int xl_hc_block(struct hv *hv, struct hv_hcall *hc)
 		if (hv->ended || timer__expired() || control__pending() ||
 		    sh->upcalls_injected != injected ||
 		    xl_lines_raised != raised ||
-		    (hc->arg[0] == XL_BLOCK_POLL && sh->vcpu0.upcall_pending))
+		    (hc->arg[0] == XL_BLOCK_POLL && sh->vcpu0.upcall_pending) ||
+		    (hc->arg[0] == XL_BLOCK_UNMASK && xl_pic_pending(hv)))
 			break;
 		sigsuspend(&old);
 	}
