@@ -38,8 +38,15 @@ static unsigned cpuid_edit(struct kvm_cpuid2 *c, uint32_t backend)
 		struct kvm_cpuid_entry2 e = c->entries[i];
 		if ((e.function & 0xf0000000u) == CPUID_HV_BASE)
 			continue;
-		if (e.function == 1)
+		if (e.function == 1) {
 			e.ecx |= 1u << 31;              /* hypervisor present */
+			/* The initial APIC ID is the vCPU's (0), not that of
+			 * the host core hv happened to ask on: a restored or
+			 * migrated guest compares tables taken by two hv
+			 * processes (pvops.cpuid_equals_instruction failed
+			 * after a restore that ran on the other core). */
+			e.ebx &= 0x00ffffffu;
+		}
 		if (e.function == 7 && e.index == 0)
 			e.edx &= ~(1u << 29);           /* no ARCH_CAPABILITIES MSR */
 		c->entries[n++] = e;
