@@ -155,6 +155,10 @@ main() {
     [ ! -r "$DIR/blk.md" ] || cat "$DIR/blk.md" >> "$DIR/report.md"   # bench/blk.sh
     [ ! -r "$DIR/sites.md" ] || cat "$DIR/sites.md" >> "$DIR/report.md"   # bench/sites.sh
     [ ! -r "$DIR/inline.md" ] || cat "$DIR/inline.md" >> "$DIR/report.md"   # bench/inline.sh
+    if [ -r "$DIR/snap.md" ]; then   # bench/snap.sh
+        printf '\n## Snapshot and migration (issue 14)\n\n' >> "$DIR/report.md"
+        cat "$DIR/snap.md" >> "$DIR/report.md"
+    fi
     mv "$DIR/out.tcg" "$DIR/chart-tcg.dat"
     mv "$DIR/out.ratio" "$DIR/chart-ratio.dat"
     write_chart

@@ -2,6 +2,7 @@
 # run.sh: runs the benchmark matrix (`make bench`) and writes the report.
 #
 #   bench/run.sh [--envs LIST] [--out DIR] [--boot-runs N] [--no-boot] [--no-blk]
+#                 [--no-inline] [--no-snap]
 #
 #   --envs LIST     environments to run, from "tcg kvm hv" (comma or
 #                   space separated; default all); the others become
@@ -11,6 +12,7 @@
 #   --no-boot       skip the boot-time and memory comparison (a gap)
 #   --no-blk        skip the virtio-blk rows (bench/blk.sh)
 #   --no-inline     skip the ROM inline-answer rows (bench/inline.sh)
+#   --no-snap       skip the snapshot and migration rows (bench/snap.sh)
 #
 # Every cell of environment x path (bench/matrix.sh) boots the kernel
 # with `bench` through tests/boot/boot-qemu.sh, or is recorded as a gap
@@ -55,12 +57,14 @@ SELECTED=$BENCH_ENVS
 BOOT_RUNS=5
 DO_BOOT=1
 DO_BLK=1
+DO_INLINE=1
+DO_SNAP=1
 FAILED=0
 ACCEL= ACCEL_WHY=
 
 die_usage() {
     echo "bench/run.sh: $*" >&2
-    sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -74,6 +78,7 @@ parse_args() {
         --no-boot) DO_BOOT=0; shift ;;
         --no-blk) DO_BLK=0; shift ;;
         --no-inline) DO_INLINE=0; shift ;;
+        --no-snap) DO_SNAP=0; shift ;;
         *) die_usage "unknown argument $1" ;;
         esac
     done
@@ -316,8 +321,14 @@ main() {
     # ROM ABI 1.2 inline answers: irq ops inline vs CALL vs native under
     # TCG (instructions) and hv (ticks, exits); report.sh appends inline.md.
     rm -f "$OUT/inline.tsv" "$OUT/inline.md"
-    if [ "${DO_INLINE:-1}" = 1 ]; then
+    if [ "$DO_INLINE" = 1 ]; then
         "$TOP/bench/inline.sh" "$OUT" || FAILED=1
+    fi
+    # Issue 14: snapshot size, save and restore times, migration rounds,
+    # total and downtime; report.sh appends snap.md.
+    rm -f "$OUT/snap.tsv" "$OUT/snap.md"
+    if [ "$DO_SNAP" = 1 ]; then
+        (cd "$TOP" && bench/snap.sh "$OUT") || FAILED=1
     fi
     "$TOP/bench/report.sh" "$OUT" || exit 1
     [ "$FAILED" -eq 0 ] || { echo "bench: some cells failed; see report.md"; exit 1; }
