@@ -32,6 +32,7 @@
 #include "backend.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@
 #define MIG_STATE       3       /* b: bytes of a snapshot without memory */
 #define MIG_END         4
 #define MIG_RUNNING     5       /* destination -> source */
+#define MIG_WELCOME     6       /* destination -> source: HELLO accepted */
+#define MIG_REFUSE      7       /* destination -> source: b bytes of why */
+#define MIG_MAX_WHY     240
 #define MIG_MAX_RUN     256     /* pages per PAGES record */
 #define MIG_MAX_ROUNDS  30
 #define MIG_DONE_PAGES  64      /* few enough to stop and copy */
@@ -301,6 +305,34 @@ static int mig_connect(struct mig_src *m, const char *path)
 	return 0;
 }
 
+/* The destination's answer: WANT, or REFUSE with its reason, which
+ * becomes the migrate command's error (the guest stays here). */
+static int mig_answer(struct mig_src *m, uint32_t want, const char *what)
+{
+	struct mig_rec r;
+	char why[MIG_MAX_WHY + 1];
+
+	errno = 0;
+	if (mig_read(m->fd, &r, sizeof(r))) {
+		if (errno == 0 && m->err[0] == '\0')
+			snprintf(m->err, m->errlen, "%s: it closed the connection", what);
+		return mig_fail(m, what);
+	}
+	if (r.type == want)
+		return 0;
+	if (r.type == MIG_REFUSE && r.b <= MIG_MAX_WHY && mig_read(m->fd, why, r.b) == 0) {
+		why[r.b] = '\0';
+		for (uint64_t i = 0; i < r.b; i++)
+			if (why[i] < 0x20 || why[i] > 0x7e)
+				why[i] = '?';
+		snprintf(m->err, m->errlen, "the destination refused: %s", why);
+		m->failed = 1;
+		return -1;
+	}
+	errno = 0;
+	return mig_fail(m, what);
+}
+
 static int mig_hello(struct mig_src *m)
 {
 	struct hv *hv = m->hv;
@@ -311,7 +343,7 @@ static int mig_hello(struct mig_src *m)
 	if (mig_rec_send(m->fd, MIG_HELLO, 0, sizeof(h)) || mig_write(m->fd, &h, sizeof(h)) ||
 	    mig_write(m->fd, hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), hv->rom_len))
 		return mig_fail(m, "sending HELLO");
-	return 0;
+	return mig_answer(m, MIG_WELCOME, "the destination did not answer HELLO");
 }
 
 /* Pre-copy: round 0, then dirty rounds until few pages are left. */
@@ -343,7 +375,6 @@ static int mig_precopy(struct mig_src *m)
 /* Stop and copy: the last pages and the state, then RUNNING back. */
 static int mig_finish(struct mig_src *m, double *down)
 {
-	struct mig_rec r;
 	uint8_t *f;
 	size_t flen = 0;
 	uint64_t n;
@@ -369,8 +400,8 @@ static int mig_finish(struct mig_src *m, double *down)
 		return mig_fail(m, "sending the state");
 	}
 	free(f);
-	if (mig_read(m->fd, &r, sizeof(r)) || r.type != MIG_RUNNING)
-		return mig_fail(m, "the destination did not say it runs the guest");
+	if (mig_answer(m, MIG_RUNNING, "the destination did not say it runs the guest"))
+		return -1;
 	*down = mig_ms() - t0;
 	return 0;
 }
@@ -433,11 +464,26 @@ static char mig_from[16];       /* the backend the guest ran under at the source
 
 static int mig_place_rom(struct hv *hv, const uint8_t *rom, uint32_t len);
 
-static int mig_refuse(const char *fmt, const char *a, unsigned long long b)
+static int mig_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int mig_refuse(const char *fmt, ...)
 {
-	fprintf(stderr, "hv: --incoming: ");
-	fprintf(stderr, fmt, a, b);
-	fputc('\n', stderr);
+	va_list ap;
+
+	char why[MIG_MAX_WHY + 1];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (n > MIG_MAX_WHY)
+		n = MIG_MAX_WHY;
+	fprintf(stderr, "hv: --incoming: %s\n", why);
+	/* The source learns why (a best effort: it may be gone). */
+	if (mig_in >= 0 && mig_rec_send(mig_in, MIG_REFUSE, 0, (uint64_t)n) == 0)
+		mig_write(mig_in, why, (size_t)n);
 	return HV_EXIT_IMAGE;
 }
 
@@ -448,7 +494,7 @@ int migrate__accept(struct hv *hv, const char *path)
 	socklen_t alen = mig_addr(path, &a);
 	struct mig_hello h;
 	struct mig_rec r;
-	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int rc, lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	static uint8_t rom[SNAP_MAX_ROM];
 
 	if (path[0] != '@')
@@ -462,17 +508,21 @@ int migrate__accept(struct hv *hv, const char *path)
 	if (mig_read(mig_in, &r, sizeof(r)) || r.type != MIG_HELLO || r.b != sizeof(h) ||
 	    mig_read(mig_in, &h, sizeof(h)) || h.magic != MIG_MAGIC ||
 	    h.backend[sizeof(h.backend) - 1] || h.rom_len > SNAP_MAX_ROM)
-		return mig_refuse("%s: no valid HELLO from the source%llu", path, 0);
-	if (h.mem_size != hv->gm.size)
-		return mig_refuse("the guest has %s%llu bytes of RAM: start hv -m with as much",
-				  "", (unsigned long long)h.mem_size);
+		return mig_refuse("%s: no valid HELLO from the source", path);
 	if (mig_read(mig_in, rom, h.rom_len))
-		return mig_refuse("%s: the ROM did not arrive%llu", path, 0);
+		return mig_refuse("%s: the ROM did not arrive", path);
+	if (h.mem_size != hv->gm.size)
+		return mig_refuse("the guest has %llu bytes of RAM (%llu MiB) and this hv %llu: start it with -m %lluM",
+				  (unsigned long long)h.mem_size, (unsigned long long)(h.mem_size >> 20),
+				  (unsigned long long)hv->gm.size, (unsigned long long)(h.mem_size >> 20));
 	if (hv_backend_find(h.backend) == NULL)
-		return mig_refuse("the guest runs under backend %s, unknown to this hv%llu",
-				  h.backend, 0);
+		return mig_refuse("the guest runs under backend %s, unknown to this hv", h.backend);
 	snprintf(mig_from, sizeof(mig_from), "%s", h.backend);
-	return mig_place_rom(hv, rom, h.rom_len);
+	if ((rc = mig_place_rom(hv, rom, h.rom_len)) != 0)
+		return rc;
+	if (mig_rec_send(mig_in, MIG_WELCOME, 0, 0))
+		return mig_refuse("%s: the source went away", path);
+	return 0;
 }
 
 /* As a restore does (snapshot__configure, snapshot__load_rom): the
@@ -510,27 +560,27 @@ int migrate__receive(struct hv *hv, const char *path)
 
 	for (;;) {
 		if (mig_read(mig_in, &r, sizeof(r)))
-			return mig_refuse("%s: the source went away%llu", path, 0);
+			return mig_refuse("%s: the source went away", path);
 		if (r.type == MIG_END && loaded)
 			break;
 		if (r.type == MIG_PAGES) {
 			uint8_t *p = r.b <= MIG_MAX_RUN ?
 				gmem_range(&hv->gm, r.a, r.b * SNAP_PAGE) : NULL;
 			if (p == NULL || r.a % SNAP_PAGE || mig_read(mig_in, p, r.b * SNAP_PAGE))
-				return mig_refuse("%s: bad pages at %llu", path, r.a);
+				return mig_refuse("%s: bad pages at %llu", path, (unsigned long long)r.a);
 		} else if (r.type == MIG_STATE && r.b <= 2 * SNAP_MAX_SECT_LEN) {
 			uint8_t *f = malloc(r.b ? r.b : 1);
 			if (f == NULL || mig_read(mig_in, f, r.b))
-				return mig_refuse("%s: the state did not arrive%llu", path, 0);
+				return mig_refuse("%s: the state did not arrive", path);
 			if (snap_parse(f, r.b, GMEM_MAX_SIZE, &v, err, sizeof(err)))
-				return mig_refuse("the state: %s%llu", err, 0);
+				return mig_refuse("the state: %s", err);
 			if (v.h->mem_size != hv->gm.size || strcmp(v.cfg.backend, mig_from))
-				return mig_refuse("the state disagrees with HELLO%s%llu", "", 0);
+				return mig_refuse("the state disagrees with HELLO");
 			if ((rc = snapshot__load_state(hv, &v)) != 0)
 				return rc;
 			loaded = 1;
 		} else {
-			return mig_refuse("%s: unknown record %llu", path, r.type);
+			return mig_refuse("%s: unknown record %llu", path, (unsigned long long)r.type);
 		}
 	}
 	return 0;

@@ -54,11 +54,45 @@ writer_args() {
 
 suite_migrate() {
     echo "KTAP version 1"
-    echo "1..3"
+    echo "1..4"
     echo "# migrate-writer: writer MIB ROUNDS = $(writer_args)"
     migrate_case migrate-writer 64M "$(writer_args)"
     migrate_kernel xenlike
     migrate_kernel vmwarelike
+    migrate_refused_mem
+}
+
+# migrate_refused_mem: a destination started with another -m refuses the
+# guest at HELLO and says why; the source reports that reason as the
+# command's error and keeps running the guest to its end (nothing lost).
+migrate_refused_mem() {
+    local name=migrate-refused-mem src="@hv-snap-rsrc-$$" dst="@hv-snap-rdst-$$"
+    local why="" sp dp st dst_st
+    "$HV" $ACCEL --timeout 150 -m 32M --incoming "$dst" \
+        > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
+    dp=$!
+    "$HV" $ACCEL --timeout 150 -m 64M --control "$src" \
+        build/snap/writer/writer.elf -- $(writer_args) > "$D/$name.src.out" 2> "$D/$name.src.err" &
+    sp=$!
+    for _ in $(seq 400); do
+        grep -q "^writer: round 2$" "$D/$name.src.out" && break
+        sleep 0.05
+    done
+    "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
+        > "$D/$name.qmp" 2>&1
+    wait "$dp"; dst_st=$?
+    wait "$sp"; st=$?
+    local want="the destination refused: the guest has 67108864 bytes of RAM (64 MiB) and this hv 33554432: start it with -m 64M"
+    if grep -q '"downtime-ms"' "$D/$name.qmp"; then why="the migration went through"
+    elif ! grep -qF "$want" "$D/$name.qmp"; then why="the error is not the destination's reason: $(tail -n 1 "$D/$name.qmp")"
+    elif [ "$dst_st" != 4 ]; then why="destination status $dst_st, want 4 (refused)"
+    elif ! grep -q "^hv: --incoming: the guest has 67108864 bytes" "$D/$name.dst.err"; then
+        why="the destination did not say why on stderr"
+    elif [ "$st" != 33 ]; then why="source status $st, want 33 (the writer passed there)"
+    elif ! grep -q "^writer: PASS" "$D/$name.src.out"; then why="no PASS from the writer on the source"
+    elif ! san_clean "$D/$name.src.err" "$D/$name.dst.err"; then why="sanitizer report"
+    fi
+    verdict "$name" "$why" "$D/$name.src.err" "$D/$name.dst.err" "$D/$name.qmp"
 }
 
 # migrate_kernel BACKEND: the kernel's self-tests moved mid-run; the
