@@ -1,7 +1,9 @@
 # xmove.sh: sourced by tests/snap/run.sh.  A running guest moved from
 # one backend to another (none, xenlike, vmwarelike) by snapshot and
 # restore (suite_xrestore: all nine pairs) and by live migration
-# (suite_xmigrate), as SPEC.md section 20 re-binds it.  Checked as
+# (suite_xmigrate: all nine pairs, mid lazy batch, mid console stream,
+# and a chain of snapshot, migration and snapshot), as SPEC.md section
+# 20 re-binds it.  Checked as
 # tests/boot/rebind.sh checks an in-process switch: hv switched and the
 # guest let go, the guest logged the hop, its patch report after the
 # hop equals a fresh boot's on the new backend, and its self-tests pass
@@ -253,14 +255,88 @@ xmigrate_console() {
     grep -h "^hv: rebind" "$D/$name.err2" | sed 's/^/# /'
 }
 
+# ---- a chain: snapshot, live migration, snapshot -----------------------------
+
+# xchain: xenlike -(snapshot, restore)-> vmwarelike -(live migration)->
+# none -(snapshot, restore)-> xenlike, one guest waiting for its three
+# re-binds before its self-tests.  Each hop is checked on hv's side
+# (switched, ROM or no ROM in the window, the guest let go), the guest
+# logs three hops, its patch report after the last equals a fresh boot's
+# on xenlike, and its self-tests pass on the last host.
+xchain() {
+    local name=xchain s1="@hv-xc1-$$" s2="@hv-xc2-$$" s3="@hv-xc3-$$" s4="@hv-xc4-$$"
+    local why="" p1 p2 p3 st1 st2 st3 st4 f
+    # on xenlike until the first snapshot
+    "$HV" $ACCEL --timeout 100 --control "$s1" --backend xenlike $(rom_arg xenlike) \
+        build/kernel -- "$SELFTESTS" pvops=verbose rebind.wait=3 expect=xenlike \
+        > "$D/$name.out1" 2> "$D/$name.err1" &
+    p1=$!
+    wait_for "$D/$name.out1" "^rebind: watching"
+    "$QMPC" "$s1" '{"execute":"stop"}' \
+        "{\"execute\":\"snapshot\",\"arguments\":{\"file\":\"$D/$name.1.hvsnap\"}}" \
+        '{"execute":"quit"}' > "$D/$name.qmp1" 2>&1
+    wait "$p1"; st1=$?
+    # hop 1: restored onto vmwarelike; hop 2: migrated live onto none
+    "$HV" $ACCEL --timeout 100 --control "$s4" --incoming "$s3" --backend none \
+        > "$D/$name.out3" 2> "$D/$name.err3" &
+    p3=$!
+    "$HV" $ACCEL --timeout 100 --control "$s2" --restore "$D/$name.1.hvsnap" \
+        --backend vmwarelike $(rom_arg vmwarelike) > "$D/$name.out2" 2> "$D/$name.err2" &
+    p2=$!
+    wait_for "$D/$name.out2" "^rebind: hop 1: backend"
+    "$QMPC" "$s2" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$s3\"}}" \
+        > "$D/$name.qmp2" 2>&1
+    wait "$p2"; st2=$?
+    # hop 3: a snapshot on none, restored onto xenlike, where the tests run
+    wait_for "$D/$name.out3" "^rebind: hop 2: backend"
+    "$QMPC" "$s4" '{"execute":"stop"}' \
+        "{\"execute\":\"snapshot\",\"arguments\":{\"file\":\"$D/$name.3.hvsnap\"}}" \
+        '{"execute":"quit"}' > "$D/$name.qmp3" 2>&1
+    wait "$p3"; st3=$?
+    "$HV" $ACCEL --timeout 100 --restore "$D/$name.3.hvsnap" --backend xenlike $(rom_arg xenlike) \
+        > "$D/$name.out4" 2> "$D/$name.err4"
+    st4=$?
+    tr -d '\r' < "$D/$name.out4" > "$D/$name.out4.txt"
+    report_block "$D/$name.out4" 1 > "$D/$name.report"
+    if ! grep -q '"pages"' "$D/$name.qmp1"; then why="snapshot on xenlike refused: $(tail -n 1 "$D/$name.qmp1")"
+    elif ! grep -q '"downtime-ms"' "$D/$name.qmp2"; then why="migration vmwarelike -> none refused: $(tail -n 1 "$D/$name.qmp2")"
+    elif ! grep -q '"pages"' "$D/$name.qmp3"; then why="snapshot on none refused: $(tail -n 1 "$D/$name.qmp3")"
+    elif [ "$st1 $st2 $st3" != "0 0 0" ]; then why="hv statuses $st1 $st2 $st3 before the last host, want 0 0 0"
+    elif ! grep -q "^hv: rebind: generation [0-9]*: backend xenlike -> vmwarelike" "$D/$name.err2"; then
+        why="hop 1: hv did not switch xenlike -> vmwarelike"
+    elif ! grep -q "^hv: rebind: guest let go of xenlike" "$D/$name.err2"; then why="hop 1: the guest did not let go of xenlike"
+    elif ! grep -q "^hv: rebind: generation [0-9]*: backend vmwarelike -> none.*, no ROM in the window" "$D/$name.err3"; then
+        why="hop 2: hv did not switch vmwarelike -> none with an empty window"
+    elif ! grep -q "^hv: rebind: guest let go of vmwarelike" "$D/$name.err3"; then why="hop 2: the guest did not let go of vmwarelike"
+    elif ! grep -q "^hv: rebind: generation [0-9]*: backend none -> xenlike.*, ROM in the window" "$D/$name.err4"; then
+        why="hop 3: hv did not switch none -> xenlike with its ROM"
+    elif [ "$(cat "$D/$name.out1" "$D/$name.out2" "$D/$name.out3" "$D/$name.out4" | tr -d '\r' | grep -c '^rebind: hop [0-9]*: backend ')" != 3 ]; then
+        why="the guest logged $(cat "$D"/$name.out[1-4] | grep -c '^rebind: hop') re-binds, want 3"
+    elif ! grep -q "^rebind: hop 3: backend" "$D/$name.out4.txt"; then why="hop 3 was not logged on the last host"
+    elif ! cmp -s "$D/fresh-xenlike.txt" "$D/$name.report"; then
+        why="the patch report after hop 3 differs from a fresh boot on xenlike: $(diff "$D/fresh-xenlike.txt" "$D/$name.report" | head -n 3 | tr '\n' ' ')"
+    else
+        cat "$D/$name.out1" "$D/$name.out2" "$D/$name.out3" > "$D/$name.out1+"
+        mv "$D/$name.out1+" "$D/$name.out1"
+        why=$(selftest_checks "$name" "$st4" "$D/$name.out4")
+    fi
+    for f in "$D/$name".err[1-4]; do san_clean "$f" || why=${why:-sanitizer report in ${f##*/}}; done
+    verdict "$name" "$why" "$D/$name.err2" "$D/$name.err3" "$D/$name.err4" "$D/$name.out4" "$D/$name.qmp2"
+    grep -h "^hv: \(rebind: generation\|migrate: [0-9]* rounds\)" "$D/$name".err[2-4] | sed 's/^/# /'
+}
+
 suite_xmigrate() {
+    local from to
     echo "KTAP version 1"
-    echo "1..5"
+    echo "1..12"
     selftests_note
     fresh_reports
-    xmigrate_case xenlike vmwarelike
-    xmigrate_case vmwarelike none
-    xmigrate_case none xenlike
+    for from in none xenlike vmwarelike; do
+        for to in none xenlike vmwarelike; do
+            xmigrate_case "$from" "$to"
+        done
+    done
     xmigrate_lazy xenlike vmwarelike
     xmigrate_console vmwarelike xenlike
+    xchain
 }
