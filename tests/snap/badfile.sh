@@ -11,10 +11,10 @@ poke() {
     printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
-# le64 VALUE: its 8 bytes little-endian as \xNN escapes.
+# le64 VALUE [N]: its 8 (or N) bytes little-endian as \xNN escapes.
 le64() {
     local v=$1 s="" i
-    for i in 0 1 2 3 4 5 6 7; do
+    for ((i = 0; i < ${2:-8}; i++)); do
         s+=$(printf '\\x%02x' $(( (v >> (8 * i)) & 255 )))
     done
     printf '%s' "$s"
@@ -25,10 +25,13 @@ offset() {
     awk -v n="$1" '$1 == n { print $2 }' "$D/layout"
 }
 
-# bad NAME FILE REASON-regex: refused with status 4 and the reason.
+# bad NAME FILE REASON-regex [HV-ARGS...]: refused with status 4 and
+# the reason (by $BAD_HV, default $HV).
 bad() {
     local name=$1 file=$2 re=$3 st why=""
-    HV_KVM_DEV=/nonexistent "$HV" --accel kvm --restore "$file" > "$D/$name.out" 2> "$D/$name.err"
+    shift 3
+    HV_KVM_DEV=/nonexistent "${BAD_HV:-$HV}" --accel kvm --restore "$file" "$@" \
+        > "$D/$name.out" 2> "$D/$name.err"
     st=$?
     if [ "$st" != 4 ]; then why="status $st, want 4"
     elif ! grep -Eq -- "^hv: restore $file: .*$re" "$D/$name.err"; then why="stderr lacks /$re/"

@@ -11,7 +11,10 @@
 # whole, the whole virtio-blk suite runs on the restored device, the
 # console's queue carries on from where it was, and the host checks the
 # image (build/tests/disk-check).  The migration case does the same move
-# over --incoming.
+# over --incoming.  Between the two snapshot cases, the balloon-point
+# snapshot (a real file with three dev.pci sections) is copied and one
+# field of one section damaged per case: hv-san refuses each with the
+# section's reason (vs_badsections).
 
 DISKCHECK=build/tests/disk-check
 VS_TESTS="test=virtio-balloon,virtio-blk,virtio-console.b,virtio-console.o virtio=blk,console,balloon"
@@ -131,10 +134,86 @@ vs_migrate() {
     grep -h "^hv: migrate: [0-9]* rounds" "$D/$name.err1" | sed 's/^/# /'
 }
 
+# ---- damaged device sections -------------------------------------------------
+
+# vs_sections FILE: "NAME PAYLOAD-OFFSET LEN" per section of a snapshot.
+vs_sections() {
+    local f=$1 n off=4096 name len i
+    n=$(od -An -t u4 -j 64 -N 4 "$f" | tr -d ' ')
+    for i in $(seq "${n:-0}"); do
+        name=$(dd if="$f" bs=1 skip="$off" count=24 status=none | tr -d '\0')
+        len=$(od -An -t u8 -j $((off + 32)) -N 8 "$f" | tr -d ' ')
+        echo "$name $((off + 40)) $len"
+        off=$((off + 40 + (len + 7) / 8 * 8))
+    done
+}
+
+# vs_dev KIND: payload offset and slot of that virtio device's section
+# in $VS_LAYOUT, or nothing.
+vs_dev() {
+    local name off len kind
+    while read -r name off len; do
+        case $name in dev.pci.*) ;; *) continue ;; esac
+        kind=$(dd if="$VS_BASE" bs=1 skip="$off" count=16 status=none | tr -d '\0')
+        [ "$kind" = "$1" ] && { echo "$off ${name#dev.pci.}"; return; }
+    done < "$VS_LAYOUT"
+}
+
+# vs_bad NAME KIND FIELD-OFFSET BYTES REASON: a copy of the real
+# balloon-point snapshot with BYTES at FIELD-OFFSET of KIND's section,
+# restored by hv-san with the devices it ran with: refused (status 4)
+# with REASON (SLOT: the section's), no sanitizer report (badfile.sh's
+# bad).
+vs_bad() {
+    local name=vs-bad-$1 kind=$2 at=$3 bytes=$4 re=$5 dev f
+    dev=$(vs_dev "$kind")
+    f=$D/$name.hvsnap
+    if [ -z "$dev" ]; then
+        verdict "$name" "no $kind section in ${VS_BASE##*/}"
+        return
+    fi
+    cp "$VS_BASE" "$f"
+    poke "$f" $(( ${dev%% *} + at )) "$bytes"
+    bad "$name" "$f" "${re//SLOT/${dev##* }}" $VS_DEVARGS
+}
+
+# The sections of a snapshot hv wrote with three virtio devices, each
+# damaged in one field; the parser names what is wrong.  Offsets are
+# struct snap_vdev's (hv/snapshot.h): q[0] at 136 (size +0, desc +16),
+# the tail at 296 (the balloon's pages at +16).
+vs_badsections() {
+    VS_BASE=$D/vstate-balloon.hvsnap VS_LAYOUT=$D/vstate-balloon.layout
+    VS_DEVARGS="--disk $D/vstate-snapshot-balloon.img --virtio-console --balloon-control $D/vstate-snapshot-balloon.ctl"
+    . tests/snap/badfile.sh
+    BAD_HV=${HV}-san
+    [ -x "$BAD_HV" ] || BAD_HV=$HV
+    vs_sections "$VS_BASE" > "$VS_LAYOUT" 2> /dev/null
+    # Undamaged, with the same options: accepted, then no KVM (status
+    # 14), so each refusal below is its one field's.
+    local st why=""
+    HV_KVM_DEV=/nonexistent "$BAD_HV" --accel kvm --restore "$VS_BASE" $VS_DEVARGS \
+        > "$D/vs-base.out" 2> "$D/vs-base.err"
+    st=$?
+    [ "$st" = 14 ] || why="status $st, want 14 (accepted, then no KVM)"
+    san_clean "$D/vs-base.err" || why=${why:-sanitizer report}
+    verdict vs-undamaged-accepted "$why" "$D/vs-base.err"
+    vs_bad kind virtio-console 0 'virtio-gpu\0\0\0\0' \
+        "section dev.pci.SLOT: garbage \\(layout 1, not a virtio device this hv has\\)"
+    vs_bad queue-size virtio-blk 136 "$(le64 3 2)" \
+        "section dev.pci.SLOT: queue 0: size 3 is not a power of two"
+    vs_bad queue-address virtio-balloon 152 "$(le64 $((1 << 40)))" \
+        "section dev.pci.SLOT: queue 0: an address outside guest RAM"
+    vs_bad features virtio-blk 48 "$(le64 $((1 << 62)))" \
+        "section dev.pci.SLOT: garbage \\(queues"
+    vs_bad balloon-count virtio-balloon 312 "$(le64 4097)" \
+        "sizes do not add up: dev.pci.SLOT says 4097 balloon pages, its bitmap has 4096"
+}
+
 suite_vstate() {
     echo "KTAP version 1"
-    echo "1..3"
+    echo "1..9"
     vs_snapshot balloon
+    vs_badsections
     vs_snapshot blk
     vs_migrate
 }
