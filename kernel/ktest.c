@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kernel.h"
 #include "ktest.h"
+#include "rebind.h"
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
@@ -101,7 +102,11 @@ static bool run_suite(const struct ktest **tp, const char *filter, int idx)
 		if (!selected(t, filter))
 			continue;
 		struct kt kt = { 0, NULL };
+		if (t->flags & KTEST_FRAMES)
+			rebind_hold();		/* a re-bind allocates and frees frames */
 		t->fn(&kt);
+		if (t->flags & KTEST_FRAMES)
+			rebind_release();
 		i++;
 		if (kt.skip && !kt.failures)
 			printf("    ok %d %s # SKIP %s\n", i, t->name, kt.skip);

@@ -10,6 +10,8 @@
 #                         hop's report checked the same way
 #   hv-rebind-lazy-A-B    a hop inside a lazy page-table section
 #   hv-rebind-console-A-B a hop while the guest writes numbered lines
+#   hv-rebind-hold-A-B    a hop the guest defers while a test holds it
+#                         (rebind_hold: tests that count free frames)
 REBIND_SH := tests/boot/rebind.sh
 REBIND_BACKENDS := none xenlike vmwarelike
 
@@ -30,6 +32,10 @@ SUITE_hv-rebind-console-xenlike-vmwarelike := @timeout=300 $(REBIND_SH) --mode c
 	hv-rebind-console-xenlike-vmwarelike xenlike vmwarelike
 SUITE_hv-rebind-console-vmwarelike-none := @timeout=300 $(REBIND_SH) --mode console \
 	hv-rebind-console-vmwarelike-none vmwarelike none
+
+SUITES += hv-rebind-hold-xenlike-vmwarelike
+SUITE_hv-rebind-hold-xenlike-vmwarelike := @timeout=300 $(REBIND_SH) --mode hold \
+	hv-rebind-hold-xenlike-vmwarelike xenlike vmwarelike
 
 # pvops=nopatch: the re-bind refills the op table; sites stay indirect.
 SUITES += hv-rebind-nopatch-xenlike-vmwarelike

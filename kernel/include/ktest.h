@@ -11,6 +11,8 @@
  * runs the suites or cases whose "suite.case" name starts with X, and
  * `test=X,Y` those that start with either.
  * KTEST_EXPLICIT cases (deliberate panics) run only when named exactly.
+ * KTEST_FRAMES cases count free frames: no re-bind runs during them
+ * (rebind_hold), as a re-bind allocates and frees frames.
  * A suite may have a precondition (KTEST_SUITE_PRECONDITION).
  */
 #ifndef KTEST_H
@@ -31,6 +33,7 @@ struct ktest {
 
 #define KTEST_EXPLICIT 1
 #define KTEST_PRECOND 2		/* not a case: may skip the whole suite */
+#define KTEST_FRAMES 4		/* counts free frames: no re-bind runs meanwhile */
 
 #define KTEST_FLAGS(nm, fl)						\
 	static void kt_fn_##nm(struct kt *kt);				\

@@ -15,6 +15,11 @@ bool rebind_pending(void);	/* a re-bind waits for a safe point */
 unsigned rebind_hops(void);	/* re-binds done so far */
 void rebind_wait(unsigned n);	/* rebind.wait=N */
 void rebind_request(void);	/* tests: acknowledge the generation again */
+/* Tests that count free frames: a re-bind allocates the new ROM's copy
+ * and frees the old one, so none happens between hold and release (it
+ * waits, without using up its tries, and runs after the release). */
+void rebind_hold(void);
+void rebind_release(void);
 
 /* pvboot.c's half (between two backends, interrupts off). */
 struct vmi_binding;

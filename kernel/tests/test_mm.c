@@ -11,7 +11,7 @@
 
 #define KTEST_SUITE "mm"
 
-KTEST(pmm_alloc_free)
+KTEST_FLAGS(pmm_alloc_free, KTEST_FRAMES)
 {
 	uint64_t before = pmm_free_count();
 	uint64_t a = pmm_alloc(), b = pmm_alloc();
@@ -26,7 +26,7 @@ KTEST(pmm_alloc_free)
 	KT_EXPECT_EQ(pmm_free_count(), before);
 }
 
-KTEST(pmm_exhaust_and_return)
+KTEST_FLAGS(pmm_exhaust_and_return, KTEST_FRAMES)
 {
 	/* Take 256 frames, all distinct, then give them back. */
 	static uint64_t got[256];
@@ -45,7 +45,7 @@ KTEST(pmm_exhaust_and_return)
 /* The balloon's frames leave the pool (free count, allocation) and come
  * back; it takes from the top of memory and stops at the reserve instead
  * of taking the last frame. */
-KTEST(pmm_balloon_take_give)
+KTEST_FLAGS(pmm_balloon_take_give, KTEST_FRAMES)
 {
 	uint64_t before = pmm_free_count(), inb = pmm_balloon_count();
 	uint64_t head = 0, n = 0, pa, next = pmm_alloc();

@@ -8,7 +8,7 @@
 
 #define KTEST_SUITE "user"
 
-KTEST(syscalls_all_answer)
+KTEST_FLAGS(syscalls_all_answer, KTEST_FRAMES)
 {
 	/* A first run grows the heap (thread stacks); count from the second. */
 	struct proc *p = proc_spawn("pingpong");

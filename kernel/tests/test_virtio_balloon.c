@@ -67,7 +67,7 @@ static bool wait_target(uint32_t from, struct virtio_balloon_info *bi)
 	return false;
 }
 
-KTEST(inflate_16mib)
+KTEST_FLAGS(inflate_16mib, KTEST_FRAMES)
 {
 	struct virtio_balloon_info bi;
 	virtio_balloon_info(&bi);
@@ -99,7 +99,7 @@ KTEST(inflate_16mib)
 	KT_EXPECT(res1 < res0 && res0 - res1 >= STEP_PAGES * 9 / 10);
 }
 
-KTEST(deflate)
+KTEST_FLAGS(deflate, KTEST_FRAMES)
 {
 	struct virtio_balloon_info bi;
 	virtio_balloon_info(&bi);

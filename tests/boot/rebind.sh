@@ -21,6 +21,8 @@
 #   --mode console    the guest runs rebind.console_stream_across_hop:
 #                     one hop while it writes numbered lines; checked
 #                     here: every line once, in order, none missing
+#   --mode hold       the guest runs rebind.hold_defers_hop: the hop
+#                     waits for the test's rebind_release()
 #   --ms MS           delay of each switch (default 1000)
 #   --nopatch         pvops=nopatch on both boots: the re-bind refills the
 #                     op table instead of patching sites
@@ -50,7 +52,7 @@ done
 NAME=$1 FROM=$2
 shift 2
 HOPS=("$@")
-case $MODE in selftest|lazy|console) ;; *) die_usage "--mode $MODE: want selftest, lazy or console" ;; esac
+case $MODE in selftest|lazy|console|hold) ;; *) die_usage "--mode $MODE: want selftest, lazy, console or hold" ;; esac
 
 rom_of() { [ "$1" = none ] || echo "$TOP/build/backends/$1.rom"; }
 for b in "$FROM" "${HOPS[@]}"; do
@@ -127,13 +129,14 @@ case $MODE in
 selftest) CMD=(test pvops=verbose "${PVMODE[@]}" "rebind.wait=$VISIBLE" "expect=$EXPECT") ;;
 lazy) CMD=(test=rebind.lazy_batch_across_hop rebind.hop) ;;
 console) CMD=(test=rebind.console_stream_across_hop rebind.hop) ;;
+hold) CMD=(test=rebind.hold_defers_hop rebind.hop) ;;
 esac
 
 echo "KTAP version 1"
 # Plan: the guest run, the hop count, then per mode.
 case $MODE in
 selftest) echo "1..$((4 + ${#HOPS[@]}))" ;;
-lazy) echo "1..4" ;;
+lazy|hold) echo "1..4" ;;
 console) echo "1..5" ;;
 esac
 
