@@ -32,6 +32,7 @@
 #include "backend.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -499,12 +500,29 @@ int migrate__accept(struct hv *hv, const char *path)
 
 	if (path[0] != '@')
 		unlink(path);
-	if (alen == 0 || lfd < 0 || bind(lfd, (struct sockaddr *)&a, alen) || listen(lfd, 1) ||
-	    (mig_in = accept(lfd, NULL, NULL)) < 0) {
+	if (alen == 0 || lfd < 0 || bind(lfd, (struct sockaddr *)&a, alen) || listen(lfd, 1)) {
+		fprintf(stderr, "hv: --incoming %s: %s\n", path, strerror(errno));
+		return HV_EXIT_INTERNAL;
+	}
+	/* --timeout bounds the wait for a source too. */
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	int ms = hv->opt.timeout > 0 ? (int)(hv->opt.timeout * 1000) : -1, n;
+	while ((n = poll(&pfd, 1, ms)) < 0 && errno == EINTR)
+		;
+	if (n == 0) {
+		fprintf(stderr, "hv: --incoming %s: no source connected within %g s (--timeout)\n",
+			path, hv->opt.timeout);
+		close(lfd);
+		return HV_EXIT_TIMEOUT;
+	}
+	if (n < 0 || (mig_in = accept(lfd, NULL, NULL)) < 0) {
 		fprintf(stderr, "hv: --incoming %s: %s\n", path, strerror(errno));
 		return HV_EXIT_INTERNAL;
 	}
 	close(lfd);
+	/* A source that stops sending for 30 s is gone. */
+	struct timeval tv = { .tv_sec = 30 };
+	setsockopt(mig_in, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (mig_read(mig_in, &r, sizeof(r)) || r.type != MIG_HELLO || r.b != sizeof(h) ||
 	    mig_read(mig_in, &h, sizeof(h)) || h.magic != MIG_MAGIC ||
 	    h.backend[sizeof(h.backend) - 1] || h.rom_len > SNAP_MAX_ROM)

@@ -38,28 +38,53 @@ migrate_case() {
         "destination: $(grep -c '^writer: round' "$D/$name.dst.out")"
 }
 
-# The writer's size and rounds.  A hardware KVM (here or in the nested
-# VM) writes a 16 MiB round in milliseconds, so 40 rounds keep it
-# running well past the start of the migration.  The software "PVM" KVM
-# (/dev/kvm with no vmx/svm under it) emulates the writer's loop: 16
-# MiB took 7.3 s a round there (measured), so 40 rounds outran the 150 s
-# limit on the destination; 2 MiB for 12 rounds takes about 11 s there.
+# The writer's size and rounds, from its measured speed here: the move
+# must land mid-run and the rest must end well inside the 150 s limit.
+# One MiB-round (check and rewrite 256 pages) took 0.46 s under the
+# software "PVM" KVM and about 0.5 s in the nested VM on such a machine
+# (16 MiB rounds there: 7.3 and 8.5 s, so 40 of them outran the limit),
+# and milliseconds on a hardware KVM.  A 1 MiB, 3-round run times it
+# (hv's start included, which only makes the estimate safer); the size
+# is then chosen for rounds of about half a second, 1 to 16 MiB, and 24
+# rounds: 12 s or less after the move.
 writer_args() {
-    if grep -qwE 'vmx|svm' /proc/cpuinfo; then
-        echo "16 40"
-    else
-        echo "2 12"
-    fi
+    local t0 t1 ms mib
+    t0=$(date +%s%N)
+    "$HV" $ACCEL --timeout 60 -m 64M build/snap/writer/writer.elf -- 1 3 > /dev/null 2>&1
+    t1=$(date +%s%N)
+    ms=$(( (t1 - t0) / 3000000 ))       # per MiB-round
+    mib=$(( 500 / (ms > 0 ? ms : 1) ))
+    [ "$mib" -ge 1 ] || mib=1
+    [ "$mib" -le 16 ] || mib=16
+    echo "$mib 24"
 }
 
 suite_migrate() {
     echo "KTAP version 1"
-    echo "1..4"
-    echo "# migrate-writer: writer MIB ROUNDS = $(writer_args)"
-    migrate_case migrate-writer 64M "$(writer_args)"
+    echo "1..5"
+    local wa
+    wa=$(writer_args)
+    WRITER_ARGS=$wa
+    echo "# migrate-writer: writer MIB ROUNDS = $wa (from a timed 1 MiB, 3-round run)"
+    migrate_case migrate-writer 64M "$wa"
     migrate_kernel xenlike
     migrate_kernel vmwarelike
     migrate_refused_mem
+    migrate_no_source
+}
+
+# migrate_no_source: --timeout bounds the wait for a source too (status
+# 8 and why), so a source that never comes cannot hang the destination.
+migrate_no_source() {
+    local name=migrate-no-source st why=""
+    "$HV" $ACCEL --timeout 1 --incoming "@hv-snap-nosrc-$$" > "$D/$name.out" 2> "$D/$name.err"
+    st=$?
+    if [ "$st" != 8 ]; then why="status $st, want 8 (timeout)"
+    elif ! grep -q "^hv: --incoming @hv-snap-nosrc-$$: no source connected within 1 s (--timeout)" "$D/$name.err"; then
+        why="no reason on stderr"
+    elif ! san_clean "$D/$name.err"; then why="sanitizer report"
+    fi
+    verdict "$name" "$why" "$D/$name.err"
 }
 
 # migrate_refused_mem: a destination started with another -m refuses the
@@ -72,7 +97,7 @@ migrate_refused_mem() {
         > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
     dp=$!
     "$HV" $ACCEL --timeout 150 -m 64M --control "$src" \
-        build/snap/writer/writer.elf -- $(writer_args) > "$D/$name.src.out" 2> "$D/$name.src.err" &
+        build/snap/writer/writer.elf -- $WRITER_ARGS > "$D/$name.src.out" 2> "$D/$name.src.err" &
     sp=$!
     for _ in $(seq 400); do
         grep -q "^writer: round 2$" "$D/$name.src.out" && break
