@@ -11,7 +11,12 @@
  * last round wrote, and after the last round it checks every page once
  * more.  So a page the migration lost, or sent stale, is caught.
  * "writer: round N" after each round, "writer: PASS ..." and exit
- * status 33 at the end; "writer: FAIL ..." and 35 on any mismatch. */
+ * status 33 at the end; "writer: FAIL ..." and 35 on any mismatch.
+ *
+ * It writes port 0x80 (hv's io-delay port, ignored) after each page:
+ * without exits its loop kept the one vCPU of the nested VM in the L2
+ * guest, and the test's own processes there (qmpc, the script) did not
+ * run until the writer ended, so the migration never started. */
 #include <stdint.h>
 
 #define BASE      0x400000u
@@ -141,6 +146,7 @@ void mini_main(uint32_t magic, const struct mb_info *mbi)
 			if (r > 1 && !page_ok(r - 1, p))
 				fail(r - 1, p);
 			page_write(r, p);
+			outb(0x80, 0);  /* an exit a page: see below */
 		}
 		puts("writer: round ");
 		putu(r);
