@@ -40,6 +40,12 @@ static struct {
 } xl;
 
 static volatile sig_atomic_t xl_fired;
+/* The armed deadline (CLOCK_MONOTONIC ns) until its event is raised, 0
+ * when none is due: what a snapshot keeps.  timer_gettime() alone loses
+ * a timer that expired while its signal was still on its way (it reads
+ * disarmed, xl_fired still 0): the guest's one-shot tick then never
+ * came back after a migration. */
+static uint64_t xl_armed_at;
 static struct kvm_run *volatile xl_run;
 
 static uint64_t xl_now(clockid_t clk)
@@ -141,6 +147,7 @@ static void xl_poll(struct hv *hv)
 
 	if (xl_fired) {
 		xl_fired = 0;
+		xl_armed_at = 0;
 		if (!timer__expired())
 			hv->run->immediate_exit = 0;
 		if (xl.ready)
@@ -354,6 +361,7 @@ static int xl_hc_set_timer(struct hv *hv, struct hv_hcall *hc)
 		its.it_value.tv_sec = (time_t)(at / 1000000000ull);
 		its.it_value.tv_nsec = (long)(at % 1000000000ull);
 	}
+	xl_armed_at = (uint64_t)its.it_value.tv_sec * 1000000000ull + (uint64_t)its.it_value.tv_nsec;
 	if (timer_settime(xl.timer, TIMER_ABSTIME, &its, NULL)) {
 		hv_end(hv, HV_EXIT_INTERNAL, "xenlike: timer_settime: %s", strerror(errno));
 		return HV_HC_FAULT;
@@ -566,6 +574,7 @@ void xl__detach(struct hv *hv)
 	if (xl.timer_made)
 		timer_settime(xl.timer, 0, &off, NULL);
 	xl_fired = 0;
+	xl_armed_at = 0;
 	for (int n = 0; n < 32; n++) {	/* held device lines: raised, not lost */
 		struct kvm_irq_level l = { .irq = (uint32_t)n, .level = 1 };
 		if ((xl_held_lines & (1u << n)) && ioctl(hv->vm, KVM_IRQ_LINE, &l) < 0)
@@ -608,7 +617,10 @@ int xl__save(struct hv *hv, struct snap_buf *b)
 		    (its.it_value.tv_sec || its.it_value.tv_nsec))
 			s.timer_sys = s.now_sys + (uint64_t)its.it_value.tv_sec * 1000000000ull +
 				      (uint64_t)its.it_value.tv_nsec;
-		if (xl_fired)           /* fired, not yet turned into its event */
+		/* Armed and its event not raised yet, though the timer may
+		 * read disarmed (expired, signal in flight): due now at the
+		 * latest. */
+		if (xl_fired || (xl_armed_at && s.timer_sys == 0))
 			s.timer_sys = s.now_sys ? s.now_sys : 1;
 	}
 	snap_put(b, "backend.xenlike", &s, sizeof(s));
@@ -648,6 +660,7 @@ int xl__load(struct hv *hv, const struct snap_view *v, char *err, size_t errlen)
 			at = xl_now(CLOCK_MONOTONIC) + 1000;
 		its.it_value.tv_sec = (time_t)(at / 1000000000ull);
 		its.it_value.tv_nsec = (long)(at % 1000000000ull);
+		xl_armed_at = at;
 		if (timer_settime(xl.timer, TIMER_ABSTIME, &its, NULL)) {
 			snprintf(err, errlen, "timer_settime: %s", strerror(errno));
 			return -1;
