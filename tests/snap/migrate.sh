@@ -5,15 +5,16 @@
 # checksum right, the source must end with status 0 only after that
 # guest runs there, and the pre-copy must have taken rounds.
 
-# migrate_case NAME MEM WRITER-ARGS: one migration.
-migrate_case() {
-    local name=$1 mem=$2 args=$3 src="@hv-snap-src-$$-$1" dst="@hv-snap-dst-$$-$1"
-    local why="" sp dp st dst_st
-    "$HV" $ACCEL --timeout 150 -m "$mem" --incoming "$dst" \
+# writer_move NAME SRC-MEM DST-MEM WRITER-ARGS: a destination of DST-MEM,
+# a source of SRC-MEM running the writer; at its round 2 the source is
+# told to migrate; sets ST and DST_ST once both ended.
+writer_move() {
+    local name=$1 src="@hv-snap-src-$$-$1" dst="@hv-snap-dst-$$-$1" sp dp
+    "$HV" $ACCEL --timeout 150 -m "$3" --incoming "$dst" \
         > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
     dp=$!
-    "$HV" $ACCEL --timeout 150 -m "$mem" --control "$src" \
-        build/snap/writer/writer.elf -- $args > "$D/$name.src.out" 2> "$D/$name.src.err" &
+    "$HV" $ACCEL --timeout 150 -m "$2" --control "$src" \
+        build/snap/writer/writer.elf -- $4 > "$D/$name.src.out" 2> "$D/$name.src.err" &
     sp=$!
     for _ in $(seq 400); do
         grep -q "^writer: round 2$" "$D/$name.src.out" && break
@@ -21,8 +22,15 @@ migrate_case() {
     done
     "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
         > "$D/$name.qmp" 2>&1
-    wait "$sp"; st=$?
-    wait "$dp"; dst_st=$?
+    wait "$sp"; ST=$?
+    wait "$dp"; DST_ST=$?
+}
+
+# migrate_case NAME MEM WRITER-ARGS: one migration.
+migrate_case() {
+    local name=$1 why="" st dst_st
+    writer_move "$name" "$2" "$2" "$3"
+    st=$ST dst_st=$DST_ST
     if ! grep -q '"downtime-ms"' "$D/$name.qmp"; then
         why="migrate refused: $(tail -n 1 "$D/$name.qmp")"
     elif [ "$st" != 0 ]; then why="source status $st, want 0 after the move"
@@ -93,22 +101,9 @@ migrate_no_source() {
 # guest at HELLO and says why; the source reports that reason as the
 # command's error and keeps running the guest to its end (nothing lost).
 migrate_refused_mem() {
-    local name=migrate-refused-mem src="@hv-snap-rsrc-$$" dst="@hv-snap-rdst-$$"
-    local why="" sp dp st dst_st
-    "$HV" $ACCEL --timeout 150 -m 32M --incoming "$dst" \
-        > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
-    dp=$!
-    "$HV" $ACCEL --timeout 150 -m 64M --control "$src" \
-        build/snap/writer/writer.elf -- $WRITER_ARGS > "$D/$name.src.out" 2> "$D/$name.src.err" &
-    sp=$!
-    for _ in $(seq 400); do
-        grep -q "^writer: round 2$" "$D/$name.src.out" && break
-        sleep 0.05
-    done
-    "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
-        > "$D/$name.qmp" 2>&1
-    wait "$dp"; dst_st=$?
-    wait "$sp"; st=$?
+    local name=migrate-refused-mem why="" st dst_st
+    writer_move "$name" 64M 32M "$WRITER_ARGS"
+    st=$ST dst_st=$DST_ST
     local want="the destination refused: the guest has 67108864 bytes of RAM (64 MiB) and this hv 33554432: start it with -m 64M"
     if grep -q '"downtime-ms"' "$D/$name.qmp"; then why="the migration went through"
     elif ! grep -qF "$want" "$D/$name.qmp"; then why="the error is not the destination's reason: $(tail -n 1 "$D/$name.qmp")"
