@@ -1,26 +1,85 @@
 /* snap_sample.h: a small, valid hv snapshot built in memory (64 MiB
  * guest, backend none, two extents of one page each, every KVM section
  * zero but consistent), for the parser's unit test, its fuzzer's seed
- * and the bad-file suite's base file (tests/snap/snapmk.c).  Header-only:
- * each user is one program. */
+ * and the bad-file suite's base file (tests/snap/snapmk.c).
+ * snap_sample_virtio adds three virtio devices' "dev.pci.NN" sections
+ * (a disk, a console and a balloon holding two pages, one queue of each
+ * enabled), as hv writes them with --disk, --virtio-console and
+ * --balloon.  Header-only: each user is one program. */
 #ifndef SNAP_SAMPLE_H
 #define SNAP_SAMPLE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../hv/snapshot.h"
 
 #define SAMPLE_MEM (64ull << 20)
 
-/* The whole file in a malloc'd buffer; *len its size. */
-static inline uint8_t *snap_sample(size_t *len)
+/* The virtio sample's devices: dev.pci.01 blk, .02 console, .03 balloon. */
+#define SAMPLE_VBAL_PAGE0 0x400         /* the balloon's two pages */
+
+/* One dev.pci.NN section of the virtio sample into b. */
+static inline void snap_sample_vdev(struct snap_buf *b, unsigned slot)
+{
+	static const struct { const char *kind; unsigned nq, cfg; } k[4] = {
+		{ 0 }, { "virtio-blk", 1, 0x24 }, { "virtio-console", 2, 12 },
+		{ "virtio-balloon", 2, 8 },
+	};
+	size_t tail = slot == 1 ? sizeof(struct snap_vblk) : slot == 2 ?
+		sizeof(struct snap_vcon) : sizeof(struct snap_vbal) + (SAMPLE_MEM / SNAP_PAGE + 8) / 8;
+	uint8_t *p = calloc(1, sizeof(struct snap_vdev) + tail);
+	struct snap_vdev *d = (struct snap_vdev *)p;
+	char name[SNAP_NAME_LEN];
+
+	if (p == NULL)
+		return;
+	snprintf(d->kind, sizeof(d->kind), "%s", k[slot].kind);
+	d->layout = SNAP_VDEV_LAYOUT;
+	d->tail_len = (uint32_t)tail;
+	d->slot = (uint8_t)slot;
+	d->irq = d->intx_line = (uint8_t)(9 + slot);
+	d->command = 6;
+	d->bar0 = d->bar_addr = 0xe0000000u + slot * 0x4000;
+	d->features = 1ull << 32 | 1ull << 29 | 1ull << 28;
+	d->driver_features = 1ull << 32;
+	d->status = 0xf;
+	d->nqueues = (uint8_t)k[slot].nq;
+	d->cfg_len = (uint16_t)k[slot].cfg;
+	for (unsigned q = 0; q < SNAP_VDEV_QUEUES; q++)
+		d->q[q].size = 256;
+	d->q[0].enabled = 1;                /* areas in RAM, one device apart */
+	d->q[0].desc = 0x300000 + slot * 0x10000;
+	d->q[0].driver = d->q[0].desc + 0x1000;
+	d->q[0].device = d->q[0].desc + 0x2000;
+	d->q[0].last_avail = d->q[0].used_idx = d->q[0].signalled = 7;
+	if (slot == 1) {
+		struct snap_vblk bk = { .sectors = 16384 };
+		snprintf(bk.path, sizeof(bk.path), "disk.img");
+		memcpy(p + sizeof(*d), &bk, sizeof(bk));
+	} else if (slot == 3) {
+		struct snap_vbal bl = { .target = 2, .ram_pages = SAMPLE_MEM / SNAP_PAGE,
+					.pages = 2, .inflates = 2 };
+		uint8_t *map = p + sizeof(*d) + sizeof(bl);
+		memcpy(p + sizeof(*d), &bl, sizeof(bl));
+		map[SAMPLE_VBAL_PAGE0 / 8] |= 3 << (SAMPLE_VBAL_PAGE0 % 8);
+	}
+	snprintf(name, sizeof(name), "dev.pci.%02x", slot);
+	snap_put(b, name, p, sizeof(*d) + tail);
+	free(p);
+}
+
+/* The whole file in a malloc'd buffer; *len its size; with virtio,
+ * the three devices' sections too. */
+static inline uint8_t *snap_sample_build(size_t *len, int virtio)
 {
 	static struct kvm_irqchip chip;
 	static union { struct kvm_regs r; struct kvm_sregs s; struct kvm_xsave x;
 		       struct kvm_vcpu_events e; struct kvm_lapic_state l;
 		       struct kvm_mp_state m; struct kvm_debugregs d;
 		       struct kvm_pit_state2 p; struct kvm_clock_data c; } z;
-	struct snap_config cfg = { .backend = "none", .mem_size = SAMPLE_MEM };
+	struct snap_config cfg = { .backend = "none", .mem_size = SAMPLE_MEM,
+				   .ndev = virtio ? 3 : 0 };
 	struct snap_msrs msrs = { .n = 1, .e = { { .index = 0x10, .data = 12345 } } };
 	struct snap_uart uart = { .rx = -1, .dll = 1 };
 	struct snap_rtc rtc = { .index = 0 };
@@ -50,6 +109,8 @@ static inline uint8_t *snap_sample(size_t *len)
 	snap_put(&b, "dev.com1", &uart, sizeof(uart));
 	snap_put(&b, "dev.rtc", &rtc, sizeof(rtc));
 	snap_put(&b, "mem.extents", ext, sizeof(ext));
+	for (unsigned slot = 1; virtio && slot <= 3; slot++)
+		snap_sample_vdev(&b, slot);
 	h.sect_len = b.len;
 	h.nsect = b.nsect;
 	h.data_off = (SNAP_SECT_OFF + b.len + SNAP_PAGE - 1) & ~(SNAP_PAGE - 1);
@@ -64,6 +125,16 @@ static inline uint8_t *snap_sample(size_t *len)
 	snap_buf_free(&b);
 	*len = h.file_size;
 	return f;
+}
+
+static inline uint8_t *snap_sample(size_t *len)
+{
+	return snap_sample_build(len, 0);
+}
+
+static inline uint8_t *snap_sample_virtio(size_t *len)
+{
+	return snap_sample_build(len, 1);
 }
 
 /* Offset of section name's payload in a sample (0: none). */

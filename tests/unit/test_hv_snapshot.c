@@ -3,7 +3,8 @@
  * can carry: each prefix of it, wrong magic or version, sizes that do
  * not add up, memory beyond the limit, extents outside RAM or out of
  * order, garbage in a device section, unknown or repeated sections,
- * and single-byte flips anywhere in the header and sections. */
+ * and single-byte flips anywhere in the header and sections; and the
+ * virtio sample's device sections, valid and damaged field by field. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -25,6 +26,13 @@ static int setup(void **state)
 {
 	(void)state;
 	f = snap_sample(&flen);
+	return f ? 0 : -1;
+}
+
+static int setup_virtio(void **state)
+{
+	(void)state;
+	f = snap_sample_virtio(&flen);
 	return f ? 0 : -1;
 }
 
@@ -71,6 +79,64 @@ static void test_valid(void **state)
 	assert_int_equal(v.msrs.n, 1);
 	assert_int_equal(v.uart.rx, -1);
 	assert_int_equal(snap_extent_at(&v, 1).gpa, 0x200000);
+}
+
+/* The three virtio sections decode, in slot order, tails in place. */
+static void test_virtio_valid(void **state)
+{
+	struct snap_vbal b;
+	(void)state;
+	assert_int_equal(parse(), 0);
+	assert_int_equal(v.ndev, 3);
+	assert_string_equal(v.vdev[0].kind, "virtio-blk");
+	assert_string_equal(v.vdev[1].kind, "virtio-console");
+	assert_string_equal(v.vdev[2].kind, "virtio-balloon");
+	assert_int_equal(v.vdev[2].slot, 3);
+	assert_int_equal(v.vdev[0].q[0].used_idx, 7);
+	memcpy(&b, v.vtail[2], sizeof(b));
+	assert_int_equal(b.pages, 2);
+	assert_int_equal(v.vtail[2][sizeof(b) + SAMPLE_VBAL_PAGE0 / 8] >> (SAMPLE_VBAL_PAGE0 % 8) & 3, 3);
+}
+
+/* One field of one device section at a time (offsets of struct
+ * snap_vdev), each refused with its section's reason. */
+static void test_virtio_damaged(void **state)
+{
+	const size_t q0 = offsetof(struct snap_vdev, q), tail = sizeof(struct snap_vdev);
+	static const struct { const char *sect; size_t at; uint64_t val; unsigned width;
+			      const char *why; } c[] = {
+		{ "dev.pci.01", 0, 0x6970672d6f697476ull, 8, "dev.pci.01: garbage (layout 1, not a virtio device" },
+		{ "dev.pci.01", offsetof(struct snap_vdev, layout), 2, 4, "dev.pci.01: garbage (layout 2" },
+		{ "dev.pci.01", offsetof(struct snap_vdev, slot), 5, 1, "dev.pci.01: unknown to this hv (slot 5)" },
+		{ "dev.pci.01", offsetof(struct snap_vdev, tail_len), 8, 4, "sizes do not add up: section dev.pci.01" },
+		{ "dev.pci.02", offsetof(struct snap_vdev, driver_features), 1ull << 40, 8, "dev.pci.02: garbage (queues" },
+		{ "dev.pci.02", offsetof(struct snap_vdev, irq), 16, 1, "dev.pci.02: garbage (queues 2, irq 16" },
+		{ "dev.pci.01", q0, 3, 2, "dev.pci.01: queue 0: size 3 is not a power of two" },
+		{ "dev.pci.01", q0 + sizeof(struct snap_vqueue), 0, 2, "dev.pci.01: queue 1: size 0" },
+		{ "dev.pci.02", q0 + offsetof(struct snap_vqueue, desc), 0x3fffff0, 8, "dev.pci.02: queue 0: an address outside guest RAM" },
+		{ "dev.pci.02", q0 + offsetof(struct snap_vqueue, desc), 0xa0000, 8, "dev.pci.02: queue 0: an address outside guest RAM" },
+		{ "dev.pci.03", q0 + 3 * sizeof(struct snap_vqueue) + 2, 1, 2, "dev.pci.03: queue 3: garbage (enabled 1)" },
+		{ "dev.pci.03", q0 + offsetof(struct snap_vqueue, used_idx), 300, 2, "dev.pci.03: queue 0: used index 300" },
+		{ "dev.pci.01", tail + offsetof(struct snap_vblk, sectors), 0, 8, "dev.pci.01: garbage (disk of 0 sectors" },
+		{ "dev.pci.03", tail + offsetof(struct snap_vbal, target), 1u << 20, 4, "dev.pci.03: garbage (balloon target 1048576" },
+		{ "dev.pci.03", tail + offsetof(struct snap_vbal, pages), 3, 8, "dev.pci.03 says 3 balloon pages, its bitmap has 2" },
+		{ "dev.pci.03", tail + sizeof(struct snap_vbal) + (SAMPLE_MEM / SNAP_PAGE) / 8, 1, 1, "dev.pci.03: balloon page 16384 outside guest RAM" },
+		{ "dev.pci.03", tail + sizeof(struct snap_vbal) + 0xa0000 / SNAP_PAGE / 8, 1, 1, "dev.pci.03: balloon page 160 outside guest RAM" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		size_t off = sect(c[i].sect) + c[i].at;
+		uint8_t keep[8];
+		memcpy(keep, f + off, c[i].width);
+		memcpy(f + off, &c[i].val, c[i].width);
+		if (parse() == 0)
+			fail_msg("case %zu (%s) was accepted", i, c[i].why);
+		refused(c[i].why);
+		memcpy(f + off, keep, c[i].width);
+		assert_int_equal(parse(), 0);
+	}
+	put32(sect("hv.config") + offsetof(struct snap_config, ndev), 2);
+	refused("sizes do not add up: hv.config says 2 devices, the file has 3");
 }
 
 /* Every shorter file is refused (the data area's pages included). */
@@ -214,6 +280,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_garbage_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_section_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_flips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_valid, setup_virtio, teardown),
+		cmocka_unit_test_setup_teardown(test_virtio_damaged, setup_virtio, teardown),
 	};
 	return cmocka_run_group_tests_name("hv_snapshot", tests, NULL, NULL);
 }
