@@ -3,7 +3,7 @@
  *
  * Source (the control socket's "migrate", run in the control thread
  * while the vCPU thread keeps running the guest):
- *   1. connect, HELLO (RAM size, backend, ROM);
+ *   1. connect, HELLO (RAM size, backend, ROM, virtio devices);
  *   2. turn on KVM's dirty log for both RAM slots
  *      (KVM_MEM_LOG_DIRTY_PAGES), then round 0: every non-zero page;
  *   3. rounds 1..: the pages KVM_GET_DIRTY_LOG says the guest wrote
@@ -20,7 +20,9 @@
  * guest runs nowhere.
  *
  * Destination (--incoming PATH): listens, takes one source, checks
- * HELLO against its own -m, backend and ROM, writes pages into RAM
+ * HELLO against its own -m, backend, ROM and, once it made its own,
+ * virtio devices (refusing with the reason before any page is sent;
+ * WELCOME otherwise), writes pages into RAM
  * (every range through gmem_range: the source is checked like a
  * snapshot file), parses the state with snap_parse, loads it, and
  * says RUNNING right before its first KVM_RUN. */
@@ -30,6 +32,7 @@
 #include "control.h"
 #include "hcall.h"
 #include "backend.h"
+#include "devices/virtio_pci.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -64,10 +67,12 @@ struct mig_rec {
 	uint64_t a, b;
 };
 
+/* HELLO's record, then rom_len bytes of ROM, then ndev struct
+ * vdev_ident: what the destination checks before any page. */
 struct mig_hello {
 	uint64_t magic, mem_size;
 	char backend[16];
-	uint32_t rom_len, reserved;
+	uint32_t rom_len, ndev;
 };
 
 /* Slots of vm.c: 0 is RAM below 0xA0000, 2 is RAM from 1 MiB. */
@@ -337,12 +342,14 @@ static int mig_answer(struct mig_src *m, uint32_t want, const char *what)
 static int mig_hello(struct mig_src *m)
 {
 	struct hv *hv = m->hv;
+	struct vdev_ident id[PCI_MAX_SLOTS];
 	struct mig_hello h = { .magic = MIG_MAGIC, .mem_size = hv->gm.size,
-			       .rom_len = hv->rom_len };
+			       .rom_len = hv->rom_len, .ndev = vdev__ident(id, PCI_MAX_SLOTS) };
 
 	snprintf(h.backend, sizeof(h.backend), "%s", hv->opt.backend);
 	if (mig_rec_send(m->fd, MIG_HELLO, 0, sizeof(h)) || mig_write(m->fd, &h, sizeof(h)) ||
-	    mig_write(m->fd, hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), hv->rom_len))
+	    mig_write(m->fd, hv->hole + (GMEM_ROM_BASE - GMEM_HOLE_START), hv->rom_len) ||
+	    mig_write(m->fd, id, h.ndev * sizeof(id[0])))
 		return mig_fail(m, "sending HELLO");
 	return mig_answer(m, MIG_WELCOME, "the destination did not answer HELLO");
 }
@@ -462,6 +469,8 @@ json_object *migrate__send(struct hv *hv, const char *uri, char *err, size_t err
 
 static int mig_in = -1;
 static char mig_from[16];       /* the backend the guest ran under at the source */
+static struct vdev_ident mig_dev[PCI_MAX_SLOTS];        /* the source's devices */
+static unsigned mig_ndev;
 
 static int mig_place_rom(struct hv *hv, const uint8_t *rom, uint32_t len);
 
@@ -488,14 +497,15 @@ static int mig_refuse(const char *fmt, ...)
 	return HV_EXIT_IMAGE;
 }
 
-/* Listen, take one source, check its HELLO against this hv. */
+/* Listen, take one source, check its HELLO against this hv (its
+ * devices: in migrate__receive, once this hv's exist). */
 int migrate__accept(struct hv *hv, const char *path)
 {
 	struct sockaddr_un a;
 	socklen_t alen = mig_addr(path, &a);
 	struct mig_hello h;
 	struct mig_rec r;
-	int rc, lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	static uint8_t rom[SNAP_MAX_ROM];
 
 	if (path[0] != '@')
@@ -525,10 +535,14 @@ int migrate__accept(struct hv *hv, const char *path)
 	setsockopt(mig_in, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (mig_read(mig_in, &r, sizeof(r)) || r.type != MIG_HELLO || r.b != sizeof(h) ||
 	    mig_read(mig_in, &h, sizeof(h)) || h.magic != MIG_MAGIC ||
-	    h.backend[sizeof(h.backend) - 1] || h.rom_len > SNAP_MAX_ROM)
+	    h.backend[sizeof(h.backend) - 1] || h.rom_len > SNAP_MAX_ROM ||
+	    h.ndev > PCI_MAX_SLOTS)
 		return mig_refuse("%s: no valid HELLO from the source", path);
 	if (mig_read(mig_in, rom, h.rom_len))
 		return mig_refuse("%s: the ROM did not arrive", path);
+	mig_ndev = h.ndev;
+	if (mig_read(mig_in, mig_dev, h.ndev * sizeof(mig_dev[0])))
+		return mig_refuse("%s: the device list did not arrive", path);
 	if (h.mem_size != hv->gm.size)
 		return mig_refuse("the guest has %llu bytes of RAM (%llu MiB) and this hv %llu: start it with -m %lluM",
 				  (unsigned long long)h.mem_size, (unsigned long long)(h.mem_size >> 20),
@@ -536,11 +550,7 @@ int migrate__accept(struct hv *hv, const char *path)
 	if (hv_backend_find(h.backend) == NULL)
 		return mig_refuse("the guest runs under backend %s, unknown to this hv", h.backend);
 	snprintf(mig_from, sizeof(mig_from), "%s", h.backend);
-	if ((rc = mig_place_rom(hv, rom, h.rom_len)) != 0)
-		return rc;
-	if (mig_rec_send(mig_in, MIG_WELCOME, 0, 0))
-		return mig_refuse("%s: the source went away", path);
-	return 0;
+	return mig_place_rom(hv, rom, h.rom_len);
 }
 
 /* As a restore does (snapshot__configure, snapshot__load_rom): the
@@ -576,6 +586,12 @@ int migrate__receive(struct hv *hv, const char *path)
 	char err[256];
 	int rc, loaded = 0;
 
+	/* This hv's devices exist now (main.c): the source's must match
+	 * them before it sends a page. */
+	if (vdev__match(mig_dev, mig_ndev, err, sizeof(err)))
+		return mig_refuse("%s", err);
+	if (mig_rec_send(mig_in, MIG_WELCOME, 0, 0))
+		return mig_refuse("%s: the source went away", path);
 	for (;;) {
 		if (mig_read(mig_in, &r, sizeof(r)))
 			return mig_refuse("%s: the source went away", path);
@@ -594,8 +610,10 @@ int migrate__receive(struct hv *hv, const char *path)
 				return mig_refuse("the state: %s", err);
 			if (v.h->mem_size != hv->gm.size || strcmp(v.cfg.backend, mig_from))
 				return mig_refuse("the state disagrees with HELLO");
-			if ((rc = snapshot__load_state(hv, &v)) != 0)
-				return rc;
+			if ((rc = snapshot__load_state_why(hv, &v, err, sizeof(err))) != 0) {
+				mig_refuse("the state: %s", err);
+				return rc;      /* the source resumes the guest */
+			}
 			loaded = 1;
 		} else {
 			return mig_refuse("%s: unknown record %llu", path, (unsigned long long)r.type);

@@ -19,7 +19,9 @@ json_object *migrate__send(struct hv *hv, const char *uri, char *err, size_t err
  * ("@name": abstract), take one source, check its HELLO (RAM size as
  * -m, backend, ROM unless --rom).  0 or an exit status. */
 int migrate__accept(struct hv *hv, const char *path);
-/* Destination, after vcpu__init: receive memory and state. */
+/* Destination, after vcpu__init: the source's virtio devices checked
+ * against this hv's (WELCOME, or REFUSE with the reason), then memory
+ * and state. */
 int migrate__receive(struct hv *hv, const char *path);
 /* Destination, right before the first KVM_RUN: "running" to the source. */
 void migrate__confirm(struct hv *hv);

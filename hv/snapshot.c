@@ -364,37 +364,37 @@ int snapshot__load_memory(struct hv *hv)
 
 /* The state after KVM's VM, vCPU, devices and the snapshot's backend
  * exist: registers, interrupt controllers, devices, backend host side;
- * then the re-bind when the backend or ROM changed. */
-int snapshot__load_state(struct hv *hv, const struct snap_view *v)
+ * then the re-bind when the backend or ROM changed.  0, or an exit
+ * status with the reason in err. */
+int snapshot__load_state_why(struct hv *hv, const struct snap_view *v, char *err,
+			     size_t errlen)
 {
 	const struct hv_backend *be = hv_backend_find(v->cfg.backend);
-	char err[256];
+	size_t n;
 
-	if (vdev__count() != v->ndev) {
-		fprintf(stderr, "hv: restore: the snapshot has %u virtio devices, this hv %u: "
-			"give hv the guest's device options (--disk, --virtio-console, "
-			"--balloon) in the same order\n", v->ndev, vdev__count());
-		return HV_EXIT_USAGE;
-	}
-	if (snap_load_vcpu(hv, v, err, sizeof(err)) || snap_load_vm(hv, v, err, sizeof(err))) {
-		fprintf(stderr, "hv: restore: %s\n", err);
+	if (snap_load_vcpu(hv, v, err, errlen) || snap_load_vm(hv, v, err, errlen))
 		return HV_EXIT_INTERNAL;
-	}
 	uart__load(&v->uart);
 	rtc__load(&v->rtc);
-	if (vdev__load_all(hv, v, err, sizeof(err))) {  /* after the irqchip: INTx */
-		fprintf(stderr, "hv: restore: %s\n", err);
+	if (vdev__load_all(hv, v, err, errlen))    /* after the irqchip: INTx */
 		return HV_EXIT_USAGE;
-	}
-	if (be && be->load && be->load(hv, v, err, sizeof(err))) {
-		fprintf(stderr, "hv: restore: backend %s: %s\n", be->name, err);
+	n = (size_t)snprintf(err, errlen, "backend %s: ", be ? be->name : "?");
+	if (be && be->load && n < errlen && be->load(hv, v, err + n, errlen - n))
 		return HV_EXIT_INTERNAL;
-	}
-	if (hv->restore_from && rebind__switch(hv, hv->restore_from, err, sizeof(err))) {
-		fprintf(stderr, "hv: restore: %s\n", err);
+	if (hv->restore_from && rebind__switch(hv, hv->restore_from, err, errlen))
 		return HV_EXIT_USAGE;
-	}
+	err[0] = '\0';
 	return 0;
+}
+
+int snapshot__load_state(struct hv *hv, const struct snap_view *v)
+{
+	char err[256];
+	int rc = snapshot__load_state_why(hv, v, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "hv: restore: %s\n", err);
+	return rc;
 }
 
 /* main.c's --restore: the backend whose state the snapshot holds is

@@ -240,6 +240,9 @@ int snapshot__state(struct hv *hv, struct snap_buf *b, char *err, size_t errlen)
 int snapshot__open(struct hv *hv, const char *file);
 int snapshot__load_memory(struct hv *hv);
 int snapshot__load_state(struct hv *hv, const struct snap_view *v);
+/* The same, quiet: the reason in err (a migration sends it back). */
+int snapshot__load_state_why(struct hv *hv, const struct snap_view *v, char *err,
+			     size_t errlen);
 /* The parsed file of --restore (NULL otherwise). */
 const struct snap_view *snapshot__view(void);
 /* Take -m, backend and ROM check from a parsed snapshot (also used by

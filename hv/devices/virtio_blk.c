@@ -256,10 +256,19 @@ static int vblk_load(struct hv *hv, struct vdev *v, const uint8_t *tail,
 	return 0;
 }
 
+static void vblk_ident(const struct vdev *v, struct vdev_ident *id)
+{
+	const struct vblk *b = v->priv;
+
+	id->sectors = b->sectors;
+	id->ro = b->ro;
+}
+
 static const struct vdev_ops vblk_ops = {
 	.kind = "virtio-blk", .id = VIRTIO_ID_BLOCK, .pci_class = 0x010000,
 	.nqueues = 1, .notify = vblk_notify, .stats = vblk_stats,
 	.state_len = vblk_state_len, .save = vblk_save, .load = vblk_load,
+	.ident = vblk_ident,
 };
 
 int vblk__add(struct hv *hv, unsigned i)

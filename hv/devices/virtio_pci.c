@@ -480,22 +480,34 @@ static int vdev_load_queue(struct hv *hv, struct vdev *v, unsigned i,
 	return 0;
 }
 
-static int vdev_load_one(struct hv *hv, struct vdev *v, const struct snap_vdev *d,
-			 const uint8_t *tail, char *err, size_t errlen)
+/* The checks a device's saved kind, place and features must pass on
+ * this hv, whether from a snapshot's section or a migration's HELLO. */
+static int vdev_same(const struct vdev *v, const char *kind, unsigned slot, unsigned irq,
+		     uint32_t bar_addr, uint64_t features, uint64_t driver_features,
+		     char *err, size_t errlen)
 {
-	if (strcmp(d->kind, v->ops->kind) || d->slot != v->pci.slot || d->irq != v->pci.irq ||
-	    d->bar_addr != v->pci.bar_addr) {
-		snprintf(err, errlen, "the snapshot has a %s at 00:%02x.0, this hv a %s: give "
+	if (strcmp(kind, v->ops->kind) || slot != v->pci.slot || irq != v->pci.irq ||
+	    bar_addr != v->pci.bar_addr) {
+		snprintf(err, errlen, "the guest has a %s at 00:%02x.0, this hv a %s: give "
 			 "hv the guest's device options (--disk, --virtio-console, --balloon) "
-			 "in the same order", d->kind, d->slot, v->pci.name);
+			 "in the same order", kind, slot, v->pci.name);
 		return -1;
 	}
-	if ((d->features & ~v->features) || (d->driver_features & ~v->features)) {
+	if ((features & ~v->features) || (driver_features & ~v->features)) {
 		snprintf(err, errlen, "%s: the guest negotiated features %#llx, this hv "
-			 "offers %#llx", v->pci.name, (unsigned long long)d->driver_features,
+			 "offers %#llx", v->pci.name, (unsigned long long)driver_features,
 			 (unsigned long long)v->features);
 		return -1;
 	}
+	return 0;
+}
+
+static int vdev_load_one(struct hv *hv, struct vdev *v, const struct snap_vdev *d,
+			 const uint8_t *tail, char *err, size_t errlen)
+{
+	if (vdev_same(v, d->kind, d->slot, d->irq, d->bar_addr, d->features,
+		      d->driver_features, err, errlen))
+		return -1;
 	vdev_load_pci(v, d);
 	v->driver_features = d->driver_features;
 	v->dfsel = d->dfsel;
@@ -516,16 +528,72 @@ static int vdev_load_one(struct hv *hv, struct vdev *v, const struct snap_vdev *
 	return 0;
 }
 
+
+static int vdev_count_differs(unsigned n, char *err, size_t errlen)
+{
+	if (n == vdev_n)
+		return 0;
+	snprintf(err, errlen, "the guest has %u virtio devices, this hv %u: give hv "
+		 "the guest's device options (--disk, --virtio-console, --balloon) in "
+		 "the same order", n, vdev_n);
+	return -1;
+}
+
 int vdev__load_all(struct hv *hv, const struct snap_view *sv, char *err, size_t errlen)
 {
-	if (sv->ndev != vdev_n) {
-		snprintf(err, errlen, "the snapshot has %u virtio devices, this hv %u: give hv "
-			 "the guest's device options (--disk, --virtio-console, --balloon) in "
-			 "the same order", sv->ndev, vdev_n);
+	if (vdev_count_differs(sv->ndev, err, errlen))
 		return -1;
-	}
 	for (unsigned i = 0; i < vdev_n; i++)
 		if (vdev_load_one(hv, vdev_all[i], &sv->vdev[i], sv->vtail[i], err, errlen))
 			return -1;
+	return 0;
+}
+
+static void vdev_ident_one(const struct vdev *v, struct vdev_ident *id)
+{
+	memset(id, 0, sizeof(*id));
+	snprintf(id->kind, sizeof(id->kind), "%s", v->ops->kind);
+	id->slot = v->pci.slot;
+	id->irq = v->pci.irq;
+	id->bar_addr = v->pci.bar_addr;
+	id->features = v->features;
+	if (v->ops->ident)
+		v->ops->ident(v, id);
+}
+
+unsigned vdev__ident(struct vdev_ident *out, unsigned max)
+{
+	unsigned n = vdev_n < max ? vdev_n : max;
+
+	for (unsigned i = 0; i < n; i++)
+		vdev_ident_one(vdev_all[i], &out[i]);
+	return n;
+}
+
+int vdev__match(const struct vdev_ident *id, unsigned n, char *err, size_t errlen)
+{
+	if (vdev_count_differs(n, err, errlen))
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const struct vdev_ident *s = &id[i];
+		struct vdev_ident mine;
+
+		if (memchr(s->kind, 0, sizeof(s->kind)) == NULL || s->reserved || s->reserved2 ||
+		    s->ro > 1) {
+			snprintf(err, errlen, "device %u of the source: garbage", i);
+			return -1;
+		}
+		vdev_ident_one(vdev_all[i], &mine);
+		if (vdev_same(vdev_all[i], s->kind, s->slot, s->irq, s->bar_addr, s->features, 0,
+			      err, errlen))
+			return -1;
+		if (s->sectors != mine.sectors || s->ro != mine.ro) {
+			snprintf(err, errlen, "%s: the guest's disk has %llu sectors%s, this hv's "
+				 "%llu%s: give hv the guest's disk", vdev_all[i]->pci.name,
+				 (unsigned long long)s->sectors, s->ro ? ", read-only" : "",
+				 (unsigned long long)mine.sectors, mine.ro ? ", read-only" : "");
+			return -1;
+		}
+	}
 	return 0;
 }

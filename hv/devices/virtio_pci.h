@@ -58,6 +58,21 @@
 
 struct vdev;
 
+/* Issue 14, live migration: what a destination must match before it
+ * takes a guest's pages, the fixed part of each dev.pci section: the
+ * device's kind and place, the features it offers, and a disk's size.
+ * The source sends one per device with its HELLO (hv/migrate.c). */
+struct vdev_ident {
+	char kind[16];          /* NUL-terminated */
+	uint8_t slot, irq;
+	uint16_t reserved;      /* 0 */
+	uint32_t bar_addr;
+	uint64_t features;      /* offered */
+	uint64_t sectors;       /* virtio-blk: capacity, else 0 */
+	uint32_t ro;            /* virtio-blk: read-only, else 0 */
+	uint32_t reserved2;     /* 0 */
+};
+
 struct vdev_ops {
 	const char *kind;               /* "virtio-blk": names the device */
 	uint16_t id;                    /* VIRTIO_ID_* */
@@ -79,6 +94,9 @@ struct vdev_ops {
 	void (*save)(struct hv *hv, struct vdev *v, uint8_t *tail);
 	int (*load)(struct hv *hv, struct vdev *v, const uint8_t *tail,
 		    char *err, size_t errlen);
+	/* Live migration: the device's part of its identity (a disk's
+	 * size and ro-ness); may be NULL. */
+	void (*ident)(const struct vdev *v, struct vdev_ident *id);
 };
 
 struct vdev_queue {
@@ -133,6 +151,11 @@ struct snap_view;
 unsigned vdev__count(void);
 int vdev__save_all(struct hv *hv, struct snap_buf *b);
 int vdev__load_all(struct hv *hv, const struct snap_view *sv, char *err, size_t errlen);
+/* This hv's devices as idents (at most max; returns how many), and
+ * whether n idents from a source match them: 0, or -1 with the reason
+ * vdev__load_all would give once the guest's pages had been sent. */
+unsigned vdev__ident(struct vdev_ident *out, unsigned max);
+int vdev__match(const struct vdev_ident *id, unsigned n, char *err, size_t errlen);
 
 /* For unit tests and the fuzzer: the MMIO handler of BAR0. */
 void vdev__mmio(struct hv *hv, uint64_t gpa, void *data, unsigned len,

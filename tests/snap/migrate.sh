@@ -5,15 +5,18 @@
 # checksum right, the source must end with status 0 only after that
 # guest runs there, and the pre-copy must have taken rounds.
 
-# writer_move NAME SRC-MEM DST-MEM WRITER-ARGS: a destination of DST-MEM,
-# a source of SRC-MEM running the writer; at its round 2 the source is
-# told to migrate; sets ST and DST_ST once both ended.
+# writer_move NAME SRC-MEM DST-MEM WRITER-ARGS [SRC-OPTS [DST-OPTS [quit]]]:
+# a destination of DST-MEM, a source of SRC-MEM running the writer (each
+# with its further hv options); at its round 2 the source is told to
+# migrate; sets ST and DST_ST once both ended.  With quit, the source
+# is stopped by the control socket once the writer has written one more
+# round after the migrate command (ROUNDS_AFTER: how many it had).
 writer_move() {
-    local name=$1 src="@hv-snap-src-$$-$1" dst="@hv-snap-dst-$$-$1" sp dp
-    "$HV" $ACCEL --timeout 150 -m "$3" --incoming "$dst" \
+    local name=$1 src="@hv-snap-src-$$-$1" dst="@hv-snap-dst-$$-$1" sp dp n
+    "$HV" $ACCEL --timeout 150 -m "$3" ${6:-} --incoming "$dst" \
         > "$D/$name.dst.out" 2> "$D/$name.dst.err" &
     dp=$!
-    "$HV" $ACCEL --timeout 150 -m "$2" --control "$src" \
+    "$HV" $ACCEL --timeout 150 -m "$2" ${5:-} --control "$src" \
         build/snap/writer/writer.elf -- $4 > "$D/$name.src.out" 2> "$D/$name.src.err" &
     sp=$!
     for _ in $(seq 400); do
@@ -22,6 +25,17 @@ writer_move() {
     done
     "$QMPC" "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$dst\"}}" \
         > "$D/$name.qmp" 2>&1
+    if [ "${7:-}" = quit ]; then
+        n=$(grep -c "^writer: round" "$D/$name.src.out")
+        ROUNDS_AFTER=0
+        for _ in $(seq 400); do
+            ROUNDS_AFTER=$(( $(grep -c "^writer: round" "$D/$name.src.out") - n ))
+            [ "$ROUNDS_AFTER" -ge 1 ] && break
+            sleep 0.05
+        done
+        "$QMPC" "$src" '{"execute":"quit"}' >> "$D/$name.qmp" 2>&1
+        echo >> "$D/$name.qmp"
+    fi
     wait "$sp"; ST=$?
     wait "$dp"; DST_ST=$?
 }
@@ -71,7 +85,7 @@ writer_args() {
 
 suite_migrate() {
     echo "KTAP version 1"
-    echo "1..5"
+    echo "1..9"
     local wa
     wa=$(writer_args)
     WRITER_ARGS=$wa
@@ -79,8 +93,43 @@ suite_migrate() {
     migrate_case migrate-writer 64M "$wa"
     migrate_kernel xenlike
     migrate_kernel vmwarelike
-    migrate_refused_mem
+    migrate_refused mem 32M "" "" \
+        "the guest has 67108864 bytes of RAM (64 MiB) and this hv 33554432: start it with -m 64M"
+    truncate -s 8M "$D/disk-8m.img" "$D/disk-8m-b.img"
+    truncate -s 4M "$D/disk-4m.img"
+    migrate_refused dev-count 64M "--disk $D/disk-8m.img --virtio-console" "--disk $D/disk-8m-b.img" \
+        "the guest has 2 virtio devices, this hv 1: give hv the guest's device options (--disk, --virtio-console, --balloon) in the same order"
+    migrate_refused dev-kind 64M "--virtio-console" "--balloon 0" \
+        "the guest has a virtio-console at 00:01.0, this hv a virtio-balloon@00:01.0"
+    migrate_refused dev-disk 64M "--disk $D/disk-8m.img" "--disk $D/disk-4m.img" \
+        "virtio-blk@00:01.0: the guest's disk has 16384 sectors, this hv's 8192: give hv the guest's disk"
+    migrate_refused dev-ro 64M "--disk $D/disk-8m.img" "--disk $D/disk-8m-b.img,ro" \
+        "virtio-blk@00:01.0: the guest's disk has 16384 sectors, this hv's 16384, read-only"
     migrate_no_source
+}
+
+# migrate_refused NAME DST-MEM SRC-OPTS DST-OPTS WANT: a destination
+# that cannot take the guest (another -m, other virtio devices) refuses
+# it at HELLO, before any page, with WANT; the source reports that
+# reason as the command's error, its guest runs on (the writer checks
+# every page it wrote in its next round), and a quit ends it, status 0.
+migrate_refused() {
+    local name=migrate-refused-$1 why="" st dst_st
+    writer_move "$name" 64M "$2" "$WRITER_ARGS" "$3" "$4" quit
+    st=$ST dst_st=$DST_ST
+    if grep -q '"downtime-ms"' "$D/$name.qmp"; then why="the migration went through"
+    elif ! grep -qF "the destination refused: $5" "$D/$name.qmp"; then
+        why="the error is not the destination's reason: $(grep -o '"desc":"[^"]*' "$D/$name.qmp")"
+    elif grep -q "^hv: migrate: round" "$D/$name.src.err"; then why="pages were sent before the refusal"
+    elif [ "$dst_st" != 4 ]; then why="destination status $dst_st, want 4 (refused)"
+    elif ! grep -qF "hv: --incoming: $5" "$D/$name.dst.err"; then
+        why="the destination did not say why on stderr"
+    elif [ "$ROUNDS_AFTER" -lt 1 ]; then why="the guest did not run on at the source"
+    elif grep -q "^writer: FAIL" "$D/$name.src.out"; then why="the writer found a bad page on the source"
+    elif [ "$st" != 0 ]; then why="source status $st, want 0 after quit"
+    elif ! san_clean "$D/$name.src.err" "$D/$name.dst.err"; then why="sanitizer report"
+    fi
+    verdict "$name" "$why" "$D/$name.src.err" "$D/$name.dst.err" "$D/$name.qmp"
 }
 
 # migrate_no_source: --timeout bounds the wait for a source too (status
@@ -95,26 +144,6 @@ migrate_no_source() {
     elif ! san_clean "$D/$name.err"; then why="sanitizer report"
     fi
     verdict "$name" "$why" "$D/$name.err"
-}
-
-# migrate_refused_mem: a destination started with another -m refuses the
-# guest at HELLO and says why; the source reports that reason as the
-# command's error and keeps running the guest to its end (nothing lost).
-migrate_refused_mem() {
-    local name=migrate-refused-mem why="" st dst_st
-    writer_move "$name" 64M 32M "$WRITER_ARGS"
-    st=$ST dst_st=$DST_ST
-    local want="the destination refused: the guest has 67108864 bytes of RAM (64 MiB) and this hv 33554432: start it with -m 64M"
-    if grep -q '"downtime-ms"' "$D/$name.qmp"; then why="the migration went through"
-    elif ! grep -qF "$want" "$D/$name.qmp"; then why="the error is not the destination's reason: $(tail -n 1 "$D/$name.qmp")"
-    elif [ "$dst_st" != 4 ]; then why="destination status $dst_st, want 4 (refused)"
-    elif ! grep -q "^hv: --incoming: the guest has 67108864 bytes" "$D/$name.dst.err"; then
-        why="the destination did not say why on stderr"
-    elif [ "$st" != 33 ]; then why="source status $st, want 33 (the writer passed there)"
-    elif ! grep -q "^writer: PASS" "$D/$name.src.out"; then why="no PASS from the writer on the source"
-    elif ! san_clean "$D/$name.src.err" "$D/$name.dst.err"; then why="sanitizer report"
-    fi
-    verdict "$name" "$why" "$D/$name.src.err" "$D/$name.dst.err" "$D/$name.qmp"
 }
 
 # migrate_kernel BACKEND: the kernel's self-tests moved mid-run; the
