@@ -96,7 +96,7 @@ test_probe() {
     p=$(HV_KVM_DEV=$WORK/none HV_ACCEL=kvm "$RUN" --probe)
     check "probe: off when HV_ACCEL=kvm and no KVM (exit 1)" test $? -eq 1
     check "probe: off names the reason" test "$p" = "off: HV_ACCEL=kvm (or --accel kvm) and $WORK/none does not exist"
-    p=$(HV_KVM_DEV=$WORK/none "$RUN" --probe)
+    p=$(HV_KVM_DEV=$WORK/none HV_ACCEL=auto "$RUN" --probe)
     check "probe: nested when no KVM" test "$p" = "nested: $WORK/none does not exist"
     HV_KVM_DEV=/dev/null "$RUN" -- bash -c 'echo "$KVM_RUN_SELFTEST"; exit 7' > "$WORK/out" 2> "$WORK/err"
     ST=$?

@@ -200,7 +200,7 @@ suite_cli() {
 	HV_KVM_DEV=$TMP/no-kvm check accel-kvm-missing 14 "" \
 		"^hv: --accel kvm: $TMP/no-kvm: No such file or directory: this machine has no usable KVM; --accel auto" \
 		-- --accel kvm "$MINI"
-	HV_KVM_DEV=$TMP/no-kvm NEEDS_KVM=1 check accel-auto-nested 33 "^mini: PASS" \
+	HV_ACCEL=auto HV_KVM_DEV=$TMP/no-kvm NEEDS_KVM=1 check accel-auto-nested 33 "^mini: PASS" \
 		"^hv: accel nested: $TMP/no-kvm: No such file or directory; running inside a nested-KVM VM" \
 		-- "$MINI"
 	check backend-unknown 2 "" "foo: unknown" -- --backend foo "$MINI"
