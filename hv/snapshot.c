@@ -370,7 +370,7 @@ int snapshot__load_state_why(struct hv *hv, const struct snap_view *v, char *err
 			     size_t errlen)
 {
 	const struct hv_backend *be = hv_backend_find(v->cfg.backend);
-	size_t n;
+	char why[200];
 
 	if (snap_load_vcpu(hv, v, err, errlen) || snap_load_vm(hv, v, err, errlen))
 		return HV_EXIT_INTERNAL;
@@ -378,12 +378,12 @@ int snapshot__load_state_why(struct hv *hv, const struct snap_view *v, char *err
 	rtc__load(&v->rtc);
 	if (vdev__load_all(hv, v, err, errlen))    /* after the irqchip: INTx */
 		return HV_EXIT_USAGE;
-	n = (size_t)snprintf(err, errlen, "backend %s: ", be ? be->name : "?");
-	if (be && be->load && n < errlen && be->load(hv, v, err + n, errlen - n))
+	if (be && be->load && be->load(hv, v, why, sizeof(why))) {
+		snprintf(err, errlen, "backend %s: %s", be->name, why);
 		return HV_EXIT_INTERNAL;
+	}
 	if (hv->restore_from && rebind__switch(hv, hv->restore_from, err, errlen))
 		return HV_EXIT_USAGE;
-	err[0] = '\0';
 	return 0;
 }
 

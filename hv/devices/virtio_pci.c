@@ -528,7 +528,7 @@ static int vdev_load_one(struct hv *hv, struct vdev *v, const struct snap_vdev *
 	return 0;
 }
 
-
+/* The guest's device count against this hv's: 0, or -1 with why. */
 static int vdev_count_differs(unsigned n, char *err, size_t errlen)
 {
 	if (n == vdev_n)
